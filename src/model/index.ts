@@ -1,0 +1,3 @@
+export type { Article, Author, Tag, DateSource } from './article.js';
+export type { Site } from './site.js';
+export * from './paths.js';
