@@ -9,6 +9,8 @@ export interface Site {
   /** BCP 47 language tag ("en", "de-CH"). */
   readonly language: string;
   readonly author?: Author;
+  /** IANA zone used for dates written without an offset, and for displaying dates. */
+  readonly timezone: string;
   /** Stable identifier of the site's feeds (Atom `<id>`); defaults to the site URL. */
   readonly id: string;
   /** Most items per feed. */
