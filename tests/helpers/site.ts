@@ -1,0 +1,58 @@
+// Temporary site folders for tests: a config, some articles, and the real CLI run against them.
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = join(REPO, 'bin/gazette.js');
+
+export interface SiteOptions {
+  readonly config?: Record<string, unknown>;
+  readonly files?: Record<string, string | Uint8Array>;
+}
+
+export function baseConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    site: {
+      title: 'Test Site',
+      url: 'https://test.example.org/',
+      description: 'A site for tests',
+      language: 'en',
+      author: { name: 'Test Desk', email: 'desk@test.example.org' },
+    },
+    ...overrides,
+  };
+}
+
+/** A fresh site folder; removed by the returned `cleanup`. */
+export function makeSite(options: SiteOptions = {}): { root: string; write: (path: string, content: string | Uint8Array) => void; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'gazette-site-'));
+  const write = (path: string, content: string | Uint8Array): void => {
+    const file = join(root, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+  };
+  write('gazette.config.json', JSON.stringify(options.config ?? baseConfig(), null, 2));
+  mkdirSync(join(root, 'content'), { recursive: true });
+  for (const [path, content] of Object.entries(options.files ?? {})) write(path, content);
+  return { root, write, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real, compiled CLI (`npm test` builds dist/ first). */
+export function gazette(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): CliRun {
+  const r: SpawnSyncReturns<string> = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? REPO,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
