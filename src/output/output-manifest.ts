@@ -1,0 +1,75 @@
+/**
+ * What the writer last put in out/: for each path the sha256, size and mtime of the bytes written.
+ * It lets a rebuild skip a file after one stat() instead of reading it, and it is the only list of
+ * files the writer may delete: anything in out/ that is not in it belongs to someone else.
+ */
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from './write-file-atomic.js';
+
+export interface ManifestEntry {
+  readonly sha256: string;
+  readonly size: number;
+  /** The file's mtime when we last knew its bytes; null while a write is in flight. */
+  readonly mtimeMs: number | null;
+  /** When (Date.now()) we last knew the file held exactly these bytes: written or compared. */
+  readonly checkedAt: number;
+}
+
+export interface Manifest {
+  /** The absolute out/ folder the entries describe. A manifest for another folder is ignored. */
+  readonly outDir: string;
+  readonly files: ReadonlyMap<string, ManifestEntry>;
+  /** Temporary files of a write that may not have finished; the next run deletes them. */
+  readonly pendingTemps: readonly string[];
+}
+
+const VERSION = 1;
+
+export function emptyManifest(outDir: string): Manifest {
+  return { outDir, files: new Map(), pendingTemps: [] };
+}
+
+/**
+ * The saved manifest for `outDir`, or an empty one when there is none, it is unreadable, or it
+ * describes another folder. An empty manifest is always safe: every file is then compared byte
+ * for byte, and nothing is deleted.
+ */
+export function readManifest(file: string, outDir: string): Manifest {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return emptyManifest(outDir);
+  }
+  if (!isRecord(data) || data.version !== VERSION || data.outDir !== outDir || !isRecord(data.files)) return emptyManifest(outDir);
+  const files = new Map<string, ManifestEntry>();
+  for (const [path, raw] of Object.entries(data.files)) {
+    if (!Array.isArray(raw) || raw.length !== 4) continue;
+    const [sha256, size, mtimeMs, checkedAt] = raw as unknown[];
+    if (typeof sha256 !== 'string' || typeof size !== 'number' || typeof checkedAt !== 'number') continue;
+    if (!(typeof mtimeMs === 'number' || mtimeMs === null)) continue;
+    files.set(path, { sha256, size, mtimeMs, checkedAt });
+  }
+  const pendingTemps = Array.isArray(data.pendingTemps) ? data.pendingTemps.filter((p): p is string => typeof p === 'string') : [];
+  return { outDir, files, pendingTemps };
+}
+
+export function writeManifest(file: string, manifest: Manifest): void {
+  // Entries as arrays [sha256, size, mtimeMs, checkedAt]: 10,000 of them stay around 1 MB.
+  const files: Record<string, [string, number, number | null, number]> = {};
+  for (const path of [...manifest.files.keys()].sort()) {
+    const e = manifest.files.get(path)!;
+    files[path] = [e.sha256, e.size, e.mtimeMs, e.checkedAt];
+  }
+  const json = JSON.stringify({
+    version: VERSION,
+    outDir: manifest.outDir,
+    pendingTemps: manifest.pendingTemps,
+    files,
+  });
+  writeFileAtomic(file, `${json}\n`);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
