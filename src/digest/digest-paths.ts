@@ -1,0 +1,22 @@
+/**
+ * Where a digest's web version lives under out/, and its URL. A digest id becomes a folder name, so
+ * it is held to the state store's rule: safe in a path and a URL, never "." or "..".
+ */
+const DIGEST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function checkDigestId(id: string): string {
+  if (!DIGEST_ID.test(id)) {
+    throw new RangeError(`digest id "${id}" must be 1-128 letters, digits, ".", "-" or "_", starting with a letter or digit`);
+  }
+  return id;
+}
+
+/** Relative to out/: `digests/<id>/index.html`. */
+export function digestPath(id: string): string {
+  return `digests/${checkDigestId(id)}/index.html`;
+}
+
+/** Absolute URL of the web version ("view in browser"). */
+export function digestUrl(siteUrl: string, id: string): string {
+  return new URL(`digests/${checkDigestId(id)}/`, siteUrl).href;
+}

@@ -1,0 +1,58 @@
+/**
+ * Reads the digest templates: `digest.template` (MJML + Liquid) and, when it exists, a text
+ * template with the same name ending in `.txt` (templates/digest.txt). The only file I/O of the
+ * digest; everything after it is pure.
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { GazetteError } from '../errors.js';
+import type { DigestTemplates, TemplateSource } from './render-digest.js';
+
+/** `template` is `digest.template` from the config, relative to `root`. */
+export function loadDigestTemplates(root: string, template: string): DigestTemplates {
+  const mjmlPath = resolve(root, template);
+  const mjml = readTemplate(root, mjmlPath, true)!;
+  const textPath = mjmlPath.replace(/(\.mjml)?$/i, '.txt');
+  const text = textPath === mjmlPath ? null : readTemplate(root, textPath, false);
+  return text ? { mjml, text } : { mjml };
+}
+
+function readTemplate(root: string, path: string, required: boolean): TemplateSource | null {
+  const file = relative(root, path) || path;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !required) return null;
+    if (code === 'ENOENT') throw new GazetteError('TEMPLATE', `${file}: no such template (digest.template in the config names it)`, { cause: e });
+    throw new GazetteError('TEMPLATE', `${file}: cannot read: ${(e as Error).message}`, { cause: e });
+  }
+  let source: string;
+  try {
+    source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (e) {
+    const line = firstInvalidUtf8Line(bytes);
+    throw new GazetteError('TEMPLATE', `${file}:${line}: not valid UTF-8; save the template as UTF-8`, { cause: e });
+  }
+  // A BOM or CRLF line ends from an editor must not reach MJML or the text part.
+  return { file, source: source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n') };
+}
+
+function firstInvalidUtf8Line(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      try {
+        decoder.decode(bytes.subarray(start, i));
+      } catch {
+        return line;
+      }
+      line++;
+      start = i + 1;
+    }
+  }
+  return line;
+}
