@@ -45,10 +45,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
   if (!existsSync(root)) throw new GazetteError('USAGE', `--root ${root}: no such folder`);
   const file = findConfigFile(root, options.configFile);
   const raw = await readConfigFile(file);
-  const display = relative(process.cwd(), file) || file;
+  const near = relative(process.cwd(), file);
+  const display = near && !near.startsWith('..') ? near : file;
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
-    throw GazetteError.fromProblems('CONFIG', `${display}: invalid config`, zodProblems(parsed.error, display));
+    // The headline names the file; each problem line names its key.
+    throw GazetteError.fromProblems('CONFIG', `${display}: invalid config`, zodProblems(parsed.error));
   }
   const data = applyEnvironment(parsed.data, env);
   const config: Config = {
@@ -108,17 +110,17 @@ function jsonErrorLine(text: string, e: unknown): string {
   return `:${text.slice(0, Number(pos[1])).split('\n').length}`;
 }
 
-export function zodProblems(error: z.ZodError, file: string): Problem[] {
+export function zodProblems(error: z.ZodError, file?: string): Problem[] {
   const problems: Problem[] = [];
   for (const issue of error.issues) {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        problems.push({ file, key: base ? `${base}.${key}` : key, message: 'unknown key' });
+        problems.push({ ...(file ? { file } : {}), key: base ? `${base}.${key}` : key, message: 'unknown key' });
       }
     } else {
       const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-      problems.push({ file, key: base || '(root)', message: missing ? 'required' : issue.message });
+      problems.push({ ...(file ? { file } : {}), key: base || '(root)', message: missing ? 'required' : issue.message });
     }
   }
   return problems;

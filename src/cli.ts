@@ -1,0 +1,265 @@
+/**
+ * argv → command. The only module that prints usage, decides the exit code or calls
+ * process.exit; commands return values or throw. Exit codes: 0 success, 1 failure, 2 bad usage.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig, type Config } from './config/index.js';
+import { isGazetteError } from './errors.js';
+import { buildCommand, runBuild } from './commands/build.js';
+import { checkCommand } from './commands/check.js';
+import type { CommandResult, Reporter } from './commands/command-result.js';
+import { digestPreviewCommand } from './commands/digest-preview.js';
+import { sendDigest } from './commands/digest-job.js';
+import { publishResult, runPublish, sendFailed, summariseSend } from './commands/publish.js';
+import { reloadingJobs, scheduleCommand, type StopSignal } from './commands/schedule.js';
+import { sendsCommand } from './commands/sends.js';
+import { withSendSession } from './commands/send-session.js';
+import { serveCommand, startServer } from './commands/serve.js';
+import {
+  addSubscriberCommand,
+  exportSubscribersCommand,
+  importSubscribersCommand,
+  listSubscribersCommand,
+  removeSubscriberCommand,
+} from './commands/subscribers.js';
+import { createStoreRunLock } from './schedule/index.js';
+import { openStore, thisProcessLockOwner } from './state/index.js';
+
+interface GlobalOptions {
+  root: string;
+  config?: string;
+  json?: boolean;
+}
+
+export interface CliIO {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const defaultIO: CliIO = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+};
+
+/** A second signal while a send drains: leave now (128 + signal number, as shells expect). */
+function forceExit(signal: NodeJS.Signals | StopSignal): void {
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
+export async function main(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
+  let exitCode = 0;
+  const reporter: Reporter = {
+    warn: (m) => io.stderr(`warning: ${m}\n`),
+    info: (m) => io.stderr(`${m}\n`),
+  };
+  const program = new Command('gazette')
+    .description('Feeds, a static site and an email digest from a folder of articles.')
+    .option('--root <dir>', 'site folder', '.')
+    .option('--config <file>', 'config file (gazette.config.ts or .json)')
+    .option('--json', 'machine-readable output on stdout')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  const load = (): Promise<Config> => {
+    const o = globals();
+    return loadConfig({ root: o.root, ...(o.config ? { configFile: o.config } : {}), env: io.env });
+  };
+  const print = (result: CommandResult): void => {
+    io.stdout(globals().json ? `${JSON.stringify(result.json, null, 2)}\n` : `${result.text}\n`);
+    exitCode = result.exitCode;
+  };
+  /** Loads the config, runs the command, prints its result. Commander passes the arguments. */
+  const run =
+    <A extends unknown[]>(fn: (config: Config, ...args: A) => Promise<CommandResult> | CommandResult) =>
+    async (...args: A): Promise<void> => {
+      print(await fn(await load(), ...args));
+    };
+  const progress = process.stderr.isTTY === true;
+
+  program
+    .command('build')
+    .description('content → out/: feeds, pages, stylesheets')
+    .option('--dry-run', 'render and compare, write nothing')
+    .action(run((config, o: { dryRun?: boolean }) => buildCommand(config, reporter, { dryRun: o.dryRun === true })));
+
+  program
+    .command('check')
+    .description('validate config, content and templates; report every problem; write nothing')
+    .action(run((config) => checkCommand(config, reporter)));
+
+  program
+    .command('digest')
+    .description('render the next digest into .gazette/preview/ (html, txt, eml); send nothing')
+    .action(run((config) => digestPreviewCommand(config, reporter, new Date(), io.env)));
+
+  program
+    .command('publish')
+    .description('build, then send the digest of new articles to every active subscriber')
+    .addOption(new Option('--dry-run', 'show what would be published and sent; change nothing'))
+    .action(
+      run(async (config, o: { dryRun?: boolean }) => {
+        const dryRun = o.dryRun === true;
+        if (dryRun) {
+          const store = openStore(config.paths.root, { readonly: true });
+          try {
+            return publishResult(await runPublish(config, store, reporter, { dryRun, env: io.env }), true);
+          } finally {
+            store.close();
+          }
+        }
+        return withSendSession(config, reporter, forceExit, async ({ store, signal }) =>
+          publishResult(await runPublish(config, store, reporter, { dryRun, signal, progress, env: io.env }), false),
+        );
+      }),
+    );
+
+  program
+    .command('resume')
+    .description('continue a send that did not finish')
+    .argument('<id>', 'digest id (see `gazette sends`)')
+    .option('--resend-uncertain', 'also resend to recipients left "sending" by a crash (they may get it twice)')
+    .action(
+      run((config, id: string, o: { resendUncertain?: boolean }) =>
+        withSendSession(config, reporter, forceExit, async ({ store, signal }) => {
+          const send = await sendDigest(config, store, id, { reporter, signal, progress, env: io.env, resendUncertain: o.resendUncertain === true });
+          return { exitCode: sendFailed(send) ? 1 : 0, text: summariseSend(id, send), json: { id, ...send } };
+        }),
+      ),
+    );
+
+  program
+    .command('sends')
+    .description('send history; with an id, each recipient of that send')
+    .argument('[id]', 'digest id')
+    .action(run((config, id: string | undefined) => sendsCommand(config, id)));
+
+  const subscribers = program.command('subscribers').description('manage the subscriber list');
+  subscribers
+    .command('add')
+    .description('add an address as active (the operator vouches for consent)')
+    .argument('<email>')
+    .option('--name <name>', 'display name')
+    .action(run((config, email: string, o: { name?: string }) => addSubscriberCommand(config, email, o.name)));
+  subscribers
+    .command('remove')
+    .description('unsubscribe an address (its history is kept)')
+    .argument('<email>')
+    .option('--purge', 'delete the address and its history instead')
+    .action(run((config, email: string, o: { purge?: boolean }) => removeSubscriberCommand(config, email, o.purge === true)));
+  subscribers
+    .command('list')
+    .description('list subscribers')
+    .option('--status <status>', 'only pending, active, unsubscribed or bounced')
+    .action(run((config, o: { status?: string }) => listSubscribersCommand(config, o.status)));
+  subscribers
+    .command('import')
+    .description('import a CSV file (email,name,status,subscribed_at; only email required)')
+    .argument('<file>')
+    .action(run((config, file: string) => importSubscribersCommand(config, file)));
+  subscribers
+    .command('export')
+    .description('export the list as CSV (to stdout, or to a file)')
+    .argument('[file]')
+    .action(
+      run((config, file: string | undefined) => {
+        const r = exportSubscribersCommand(config, file);
+        // CSV on stdout is the export itself, also with --json.
+        if (!file && globals().json) return { ...r, json: r.csv };
+        return r;
+      }),
+    );
+
+  const scheduleAction = async (config: Config, serveOpts?: { port: number; host: string }): Promise<CommandResult> => {
+    const store = openStore(config.paths.root);
+    const lock = createStoreRunLock({
+      store,
+      owner: thisProcessLockOwner(),
+      onLost: (holder) => reporter.warn(`the send lock was taken over${holder ? ` by ${holder}` : ''}`),
+    });
+    const jobs = reloadingJobs(
+      config,
+      load,
+      {
+        build: async (cfg) => {
+          const r = await runBuild(cfg, reporter, { store });
+          return { articles: r.published, recipients: 0, sent: 0, failed: 0, pending: 0, digestId: null };
+        },
+        publish: async (cfg, signal) => {
+          // The scheduler holds the send lock around this run.
+          const r = await runPublish(cfg, store, reporter, { dryRun: false, signal, env: io.env });
+          const send = r.digest?.send ?? null;
+          return {
+            articles: r.digest?.articles ?? 0,
+            recipients: r.digest?.recipients ?? 0,
+            sent: send?.sentThisRun ?? 0,
+            failed: send?.failedThisRun ?? 0,
+            pending: send?.pending ?? 0,
+            digestId: r.digest?.id ?? null,
+          };
+        },
+      },
+      reporter,
+    );
+    const server = serveOpts ? await startServer(config, reporter, { ...serveOpts, handleSignals: false, env: io.env }) : null;
+    if (server) reporter.info(`serving ${config.paths.out} at ${server.url}`);
+    try {
+      return await scheduleCommand(config, reporter, {
+        json: globals().json === true,
+        jobs,
+        lock,
+        slots: store,
+        write: io.stdout,
+        onForceExit: forceExit,
+      });
+    } finally {
+      await server?.stop();
+      lock.release();
+      store.close();
+    }
+  };
+
+  program
+    .command('schedule')
+    .description('stay running: rebuild on schedule.build, publish on schedule.digest')
+    .action(async () => {
+      const result = await scheduleAction(await load());
+      // The run log already ended with its "stopped" line; only the exit code is left.
+      exitCode = result.exitCode;
+    });
+
+  program
+    .command('serve')
+    .description('serve out/ and the subscribe, confirm and unsubscribe endpoints')
+    .option('--port <port>', 'port', '8080')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--schedule', 'also run the scheduler in this process')
+    .action(async (o: { port: string; host: string; schedule?: boolean }) => {
+      const config = await load();
+      const port = Number(o.port);
+      if (o.schedule) {
+        exitCode = (await scheduleAction(config, { port, host: o.host })).exitCode;
+        return;
+      }
+      print(await serveCommand(config, reporter, { port, host: o.host, env: io.env }));
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage mistakes with 2.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (isGazetteError(e)) {
+      io.stderr(`gazette: ${e.message}\n`);
+      return e.code === 'USAGE' ? 2 : 1;
+    }
+    io.stderr(`gazette: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,42 @@
+/** `gazette sends [ID]`: send history, and one send's per-recipient rows. */
+import type { Config } from '../config/index.js';
+import { GazetteError } from '../errors.js';
+import type { Delivery } from '../model/index.js';
+import { openStore } from '../state/index.js';
+import type { CommandResult } from './command-result.js';
+
+function deliveryJson(d: Delivery): Record<string, unknown> {
+  return {
+    email: d.email,
+    name: d.name,
+    // A row still `sending` when nobody is sending is uncertain: it may or may not have arrived.
+    status: d.status === 'sending' ? 'uncertain' : d.status,
+    attempts: d.attempts,
+    last_error: d.lastError,
+    last_attempt_at: d.lastAttemptAt?.toISOString() ?? null,
+    sent_at: d.sentAt?.toISOString() ?? null,
+    message_id: d.messageId,
+    permanent: d.permanent,
+  };
+}
+
+export function sendsCommand(config: Config, id: string | undefined): CommandResult {
+  const store = openStore(config.paths.root, { readonly: true });
+  try {
+    if (!id) {
+      const all = store.sendSummaries();
+      const lines = all.map(
+        (s) => `${s.id}  ${s.created_at}  ${s.status.padEnd(8)}  ${s.articles} articles  ${s.recipients} recipients: ${s.sent} sent, ${s.failed} failed, ${s.pending} pending, ${s.uncertain} uncertain`,
+      );
+      return { exitCode: 0, text: lines.length ? lines.join('\n') : 'no digests yet', json: all };
+    }
+    const summary = store.sendSummary(id);
+    if (!summary) throw new GazetteError('NOT_FOUND', `no digest "${id}": \`gazette sends\` lists them`);
+    const rows = [...store.iterateDeliveries(id)].map(deliveryJson);
+    const lines = rows.map((r) => `${String(r.status).padEnd(9)} ${r.email}${r.last_error ? `  (${r.last_error})` : ''}`);
+    lines.push(`${summary.id}: ${summary.recipients} recipients, ${summary.sent} sent, ${summary.failed} failed, ${summary.pending} pending, ${summary.uncertain} uncertain (${summary.status})`);
+    return { exitCode: 0, text: lines.join('\n'), json: { ...summary, deliveries: rows } };
+  } finally {
+    store.close();
+  }
+}
