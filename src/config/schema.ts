@@ -104,7 +104,7 @@ export const configSchema = z.strictObject({
     .optional(),
   digest: z
     .strictObject({
-      subject: z.string().min(1).default('{{ site.title }}: {{ count }} new articles'),
+      subject: z.string().min(1).default('{{ site.title }}: {{ count }} new {{ count | plural: "article", "articles" }}'),
       maxArticles: z.number().int().min(1).max(100).default(10),
       lookback: duration.default('7d'),
       template: z.string().min(1).default('templates/digest.mjml'),
@@ -114,7 +114,7 @@ export const configSchema = z.strictObject({
       maxConsecutiveFailures: z.number().int().min(1).default(20),
     })
     .default({
-      subject: '{{ site.title }}: {{ count }} new articles',
+      subject: '{{ site.title }}: {{ count }} new {{ count | plural: "article", "articles" }}',
       maxArticles: 10,
       lookback: '7d',
       template: 'templates/digest.mjml',
