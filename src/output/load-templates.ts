@@ -6,7 +6,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GazetteError } from '../errors.js';
-import { PAGE_TEMPLATES, STYLESHEET_TEMPLATE, type TemplateSources } from '../render/page-sources.js';
+import { BUILTIN_FALLBACK_TEMPLATES, PAGE_TEMPLATES, STYLESHEET_TEMPLATE, type TemplateSources } from '../render/page-sources.js';
 
 /** The templates shipped with Gazette (the package's templates/ folder), for sites without their own. */
 export const BUILTIN_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -27,7 +27,7 @@ export async function loadTemplates(dir: string): Promise<TemplateSources> {
   } catch (e) {
     throw new GazetteError('TEMPLATE', `${origin}: cannot read the templates folder: ${(e as Error).message}`, { cause: e });
   }
-  const required = [...Object.values(PAGE_TEMPLATES), STYLESHEET_TEMPLATE];
+  const required = [...Object.values(PAGE_TEMPLATES).filter((name) => !BUILTIN_FALLBACK_TEMPLATES.includes(name)), STYLESHEET_TEMPLATE];
   const missing = required.filter((name) => !entries.includes(name));
   if (missing.length > 0) {
     throw GazetteError.fromProblems(
@@ -39,6 +39,9 @@ export async function loadTemplates(dir: string): Promise<TemplateSources> {
   const liquid: Record<string, string> = {};
   for (const name of entries.filter((n) => n.endsWith('.liquid'))) {
     liquid[name] = await readText(join(dir, name), `${origin}/${name}`);
+  }
+  for (const name of BUILTIN_FALLBACK_TEMPLATES) {
+    liquid[name] ??= await readText(join(BUILTIN_TEMPLATES_DIR, name), `${displayPath(BUILTIN_TEMPLATES_DIR)}/${name}`);
   }
   const stylesheet = await readText(join(dir, STYLESHEET_TEMPLATE), `${origin}/${STYLESHEET_TEMPLATE}`);
   return { origin, liquid, stylesheet };

@@ -10,7 +10,14 @@ export const PAGE_TEMPLATES = {
   index: 'index.liquid',
   tag: 'tag.liquid',
   tags: 'tags.liquid',
+  digests: 'digests.liquid',
 } as const;
+
+/**
+ * Page templates newer than some sites' copies of the templates folder: when the site's folder
+ * lacks one, the loader takes Gazette's own, so an upgrade never stops a build.
+ */
+export const BUILTIN_FALLBACK_TEMPLATES: readonly string[] = [PAGE_TEMPLATES.digests];
 
 /** The stylesheet source, copied verbatim to out/style.css. */
 export const STYLESHEET_TEMPLATE = 'style.css';

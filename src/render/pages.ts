@@ -8,6 +8,9 @@ import type { Template } from 'liquidjs';
 import { GazetteError, formatProblem, type Problem } from '../errors.js';
 import type { Article, OutputFile, Site, Tag } from '../model/index.js';
 import { SITE_STYLESHEET, articlePath, tagDir } from '../model/index.js';
+import type { ArchivedDigest } from './archived-digest.js';
+import { DIGEST_ARCHIVE_PAGE } from './digest-archive-paths.js';
+import { digestArchivePageData } from './digest-archive-view.js';
 import { createPageLiquid, templateBaseName, type PageLiquidOptions } from './page-liquid.js';
 import { PAGE_TEMPLATES, type TemplateSources } from './page-sources.js';
 import { countTags, type TagCount } from './page-tags.js';
@@ -33,6 +36,8 @@ export interface PageRenderer {
   renderTag(site: Site, tag: Tag, articles: readonly Article[]): OutputFile;
   /** `tags/index.html`: every tag with its article count. */
   renderTagsIndex(site: Site, tags: readonly TagCount[]): OutputFile;
+  /** `digests/index.html`: the digest archive, newest first (see digest-archive.ts). */
+  renderDigestsIndex(site: Site, digests: readonly ArchivedDigest[]): OutputFile;
   /** `style.css`, as written in the templates folder. */
   renderStylesheet(): OutputFile;
 }
@@ -116,6 +121,12 @@ export function createPageRenderer(sources: TemplateSources, options: PageLiquid
       const page = websitePage(site, null, siteView(site).tagsUrl);
       const feeds = siteFeedLinks(site);
       return render('tags', 'tags/index.html', { site: siteView(site), page, feeds, tags: list });
+    },
+
+    renderDigestsIndex(site, digests) {
+      const data = digestArchivePageData(site, digests);
+      const page = websitePage(site, null, data.archive.url);
+      return render('digests', DIGEST_ARCHIVE_PAGE, { site: siteView(site), page, ...data });
     },
 
     renderStylesheet() {

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutputFile } from '../../src/model/index.js';
 import { countTags } from '../../src/render/page-tags.js';
 import { renderPages } from '../../src/render/pages.js';
+import { renderDigestArchive } from '../../src/render/digest-archive.js';
+import { makeDigest } from './digest-archive-fixtures.js';
 import { builtinRenderer, makeArticle, makeSite, SITE_URL, tag, text } from './pages-fixtures.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -32,7 +34,9 @@ describe.skipIf(!existsSync(CHROMIUM))('site pages in a browser', () => {
       }),
       ...Array.from({ length: 24 }, (_, i) => makeArticle(i + 2)),
     ];
-    files = new Map(renderPages(r, makeSite(), articles, countTags(articles)).map((f: OutputFile) => [f.path, text(f.content)]));
+    // The pages and the digest archive their header links to, as the build writes them.
+    const archive = renderDigestArchive(r, makeSite(), [makeDigest(1, { subject: HOSTILE }), makeDigest(2, { subject: LONG_WORD })]);
+    files = new Map([...renderPages(r, makeSite(), articles, countTags(articles)), ...archive].map((f: OutputFile) => [f.path, text(f.content)]));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -128,7 +132,7 @@ describe.skipIf(!existsSync(CHROMIUM))('site pages in a browser', () => {
   const cases = [320, 375, 1280].flatMap((width) => (['light', 'dark'] as const).map((scheme) => ({ width, scheme })));
 
   it.each(cases)('reads well at $width px in the $scheme scheme', async ({ width, scheme }) => {
-    for (const path of ['articles/article-1/index.html', 'index.html', 'tags/index.html', 'tags/world/index.html']) {
+    for (const path of ['articles/article-1/index.html', 'index.html', 'tags/index.html', 'tags/world/index.html', 'digests/index.html']) {
       const page = await open(path, { width, scheme });
       try {
         const m = (await page.evaluate(MEASURE)) as Measure;
