@@ -11,6 +11,9 @@
  * - First signal: stop in two phases (no new runs; the run in progress finishes the messages in
  *   flight and records them, within `drainTimeoutMs`), then resolve with exit code 0. A second
  *   signal calls `onForceExit` at once: the CLI exits there and then.
+ * - A digest run first continues any earlier send left with recipients to send (stopped by a
+ *   signal or a restart, paused, cut off by a crash): the scheduler is what the operator left in
+ *   charge, so it does not wait for a manual `gazette resume` (`publishOnSchedule`).
  * - Output: one line per run and per event on `write` — JSON Lines with `--json`, sentences
  *   otherwise. The stream ends with a `stopped` line; the returned result repeats it.
  */
@@ -19,10 +22,13 @@ import { GazetteError } from '../errors.js';
 import type { Clock } from '../schedule/clock.js';
 import type { RunLock } from '../schedule/run-lock.js';
 import { createRunLog } from '../schedule/run-log.js';
-import type { RunOutcome, ScheduledJobs } from '../schedule/scheduled-jobs.js';
+import type { ResumedSend, RunOutcome, ScheduledJobs } from '../schedule/scheduled-jobs.js';
 import { startScheduler, type StopReport } from '../schedule/scheduler.js';
 import type { SlotStore } from '../schedule/slot-record.js';
+import type { Store } from '../state/index.js';
 import type { CommandResult, Reporter } from './command-result.js';
+import { sendDigest } from './digest-job.js';
+import { runPublish } from './publish.js';
 
 /** How long the run in progress may take to finish its messages in flight after a signal. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 20_000;
@@ -153,4 +159,57 @@ function scheduleKey(config: Config): string {
 function describeSchedule(config: Config): string {
   const { build, digest, timezone } = config.schedule;
   return `build ${build ? `"${build}"` : 'unset'}, digest ${digest ? `"${digest}"` : 'unset'}, ${timezone}`;
+}
+
+export interface PublishOnScheduleOptions {
+  /** The scheduler's stop signal: finish the messages in flight, start nothing new. */
+  readonly signal: AbortSignal;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The scheduler's digest run, under the send lock. First it continues every earlier digest that
+ * still has recipients to send, oldest first, exactly as `gazette resume ID` would (recipients left
+ * `sending` by a crash stay uncertain and are not resent); then, unless told to stop meanwhile, it
+ * does what `gazette publish` does: build, and send the digest of what is new.
+ *
+ * Without the first step a send stopped by a restart would be left for a human to notice: the
+ * catch-up run after the restart would find nothing new (the stopped digest covers it), record
+ * the slot as completed, and the recipients still pending would never get the digest.
+ */
+export async function publishOnSchedule(config: Config, store: Store, reporter: Reporter, options: PublishOnScheduleOptions): Promise<RunOutcome> {
+  const { signal, env } = options;
+  const resumed: ResumedSend[] = [];
+  const unfinished = store.sendSummaries().filter((s) => s.status !== 'finished' && s.pending > 0);
+  for (const { id } of unfinished) {
+    if (signal.aborted) break;
+    reporter.info(`continuing digest ${id}, which did not finish`);
+    const send = await sendDigest(config, store, id, { reporter, signal, env });
+    resumed.push({ id, sent: send.sentThisRun, failed: send.failedThisRun, pending: send.pending });
+  }
+  const totals = (extra: { sent: number; failed: number; pending: number }) => ({
+    sent: extra.sent + resumed.reduce((n, r) => n + r.sent, 0),
+    failed: extra.failed + resumed.reduce((n, r) => n + r.failed, 0),
+    // A send not reached before the stop still has all of its recipients pending.
+    pending: extra.pending + resumed.reduce((n, r) => n + r.pending, 0) + notReached(unfinished, resumed),
+  });
+  const withResumed = resumed.length ? { resumed } : {};
+  if (signal.aborted) {
+    // Stopped before publishing: no digest made, so the slot is caught up on the next start.
+    return { articles: 0, recipients: 0, ...totals({ sent: 0, failed: 0, pending: 0 }), digestId: null, ...withResumed };
+  }
+  const r = await runPublish(config, store, reporter, { dryRun: false, signal, env });
+  const send = r.digest?.send ?? null;
+  return {
+    articles: r.digest?.articles ?? 0,
+    recipients: r.digest?.recipients ?? 0,
+    ...totals({ sent: send?.sentThisRun ?? 0, failed: send?.failedThisRun ?? 0, pending: send?.pending ?? 0 }),
+    digestId: r.digest?.id ?? null,
+    ...withResumed,
+  };
+}
+
+function notReached(unfinished: readonly { id: string; pending: number }[], resumed: readonly ResumedSend[]): number {
+  const done = new Set(resumed.map((r) => r.id));
+  return unfinished.filter((s) => !done.has(s.id)).reduce((n, s) => n + s.pending, 0);
 }

@@ -45,12 +45,21 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+const PORT_EXPECTED = 'expected a port number from 1 to 65535, or 0 for any free port (the address is printed)';
+
+/** `--port` as typed: whole decimal digits only, so "", "8o80" or "1e3" are not a port by accident. */
+export function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!Number.isInteger(port) || port > 65535) throw new GazetteError('USAGE', `--port ${JSON.stringify(text)}: ${PORT_EXPECTED}`);
+  return port;
+}
+
 /** Starts listening and returns; for callers that run something beside the server. */
 export async function startServer(config: Config, reporter: Reporter, options: ServeOptions = {}): Promise<RunningServer> {
   const port = options.port ?? DEFAULT_PORT;
   const host = options.host ?? DEFAULT_HOST;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new GazetteError('USAGE', `--port ${port}: expected a port number from 1 to 65535`);
+    throw new GazetteError('USAGE', `--port ${port}: ${PORT_EXPECTED}`);
   }
   const site = siteFromConfig(config);
   const env = options.env ?? process.env;

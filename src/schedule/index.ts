@@ -1,6 +1,6 @@
 /** `gazette schedule`: node-cron ticks, one run at a time, missed-slot catch-up, two-phase stop. */
 export { startScheduler, type Scheduler, type SchedulerOptions, type StopOptions, type StopReport, type NextRuns } from './scheduler.js';
-export type { ScheduledJobs, RunOutcome, RunKind } from './scheduled-jobs.js';
+export type { ScheduledJobs, RunOutcome, RunKind, ResumedSend } from './scheduled-jobs.js';
 export type { RunLock, LockAttempt } from './run-lock.js';
 export { createStoreRunLock, describeHolder, SEND_LOCK_NAME, DEFAULT_STALE_AFTER_MS, type StoreRunLockOptions } from './store-run-lock.js';
 export { LAST_DIGEST_SLOT_KEY, readLastDigestSlot, writeLastDigestSlot, type SlotStore, type SlotRecord } from './slot-record.js';

@@ -6,7 +6,7 @@
  */
 import { formatProblem, isGazetteError } from '../errors.js';
 import { formatInZone } from './cron-wall-time.js';
-import type { RunKind, RunOutcome } from './scheduled-jobs.js';
+import type { ResumedSend, RunKind, RunOutcome } from './scheduled-jobs.js';
 
 export interface RunSlot {
   readonly kind: RunKind;
@@ -126,13 +126,23 @@ export function createRunLog(options: RunLogOptions): RunLog {
     },
     run(e) {
       const o = e.outcome;
+      const resumed = o.resumed ?? [];
+      // The outcome's counts cover the whole run; the digest made in it gets its own share.
+      const own = {
+        sent: o.sent - sum(resumed, 'sent'),
+        failed: o.failed - sum(resumed, 'failed'),
+        pending: o.pending - sum(resumed, 'pending'),
+      };
+      const continued = resumed.map(
+        (r) => `continued digest ${r.id}: ${r.sent} sent, ${r.failed} failed${r.pending ? `, ${r.pending} left pending` : ''}; `,
+      );
       const counts =
         e.kind === 'build'
           ? `${plural(o.articles, 'article')} published`
           : o.digestId === null
-            ? `nothing new, no digest (${plural(o.articles, 'article')})`
-            : `digest ${o.digestId}: ${plural(o.articles, 'article')}, ${plural(o.recipients, 'recipient')}, ` +
-              `${o.sent} sent, ${o.failed} failed${o.pending ? `, ${o.pending} left pending` : ''}`;
+            ? `${continued.join('')}nothing new, no digest (${plural(o.articles, 'article')})`
+            : `${continued.join('')}digest ${o.digestId}: ${plural(o.articles, 'article')}, ${plural(o.recipients, 'recipient')}, ` +
+              `${own.sent} sent, ${own.failed} failed${own.pending ? `, ${own.pending} left pending` : ''}`;
       const incomplete = e.kind === 'digest' && !e.completed ? ' (not completed: caught up on the next start)' : '';
       emit(
         'run',
@@ -145,6 +155,7 @@ export function createRunLog(options: RunLogOptions): RunLog {
           failed: o.failed,
           pending: o.pending,
           digestId: o.digestId,
+          ...(resumed.length ? { resumed: resumed.map((r) => ({ id: r.id, sent: r.sent, failed: r.failed, pending: r.pending })) } : {}),
           completed: e.completed,
           durationMs: Math.round(e.durationMs),
           nextRun: iso(e.nextRun),
@@ -222,6 +233,10 @@ export function describeError(error: unknown): ErrorDescription {
 function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+}
+
+function sum(rows: readonly ResumedSend[], key: 'sent' | 'failed' | 'pending'): number {
+  return rows.reduce((total, r) => total + r[key], 0);
 }
 
 function plural(n: number, word: string): string {

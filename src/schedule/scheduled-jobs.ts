@@ -25,8 +25,23 @@ export interface RunOutcome {
    * recorded as completed, so a restart catches the slot up (and the publish job resumes it).
    */
   readonly pending: number;
-  /** The digest made or resumed, or null when there was nothing new to send. */
+  /** The digest made, or null when there was nothing new to send. */
   readonly digestId: string | null;
+  /**
+   * Earlier sends this run continued before making its digest (stopped by a signal or a
+   * restart, paused, cut off by a crash), each with what this run did for it. Their counts are
+   * included in `sent`, `failed` and `pending` above, which cover the whole run. Absent or empty
+   * when there were none.
+   */
+  readonly resumed?: readonly ResumedSend[];
+}
+
+export interface ResumedSend {
+  readonly id: string;
+  readonly sent: number;
+  readonly failed: number;
+  /** Still left to send in that digest after this run. */
+  readonly pending: number;
 }
 
 export interface ScheduledJobs {
