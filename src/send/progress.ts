@@ -37,7 +37,7 @@ export function createProgressBar(options: ProgressBarOptions = {}): ProgressBar
   let drawn = false;
 
   const draw = (p: SendProgress): void => {
-    const line = formatProgressLine(p, { label, since: first ?? p, columns: stream.columns ?? 80 });
+    const line = formatProgressLine(p, { label, since: first ?? p, columns: stream.columns || 80 });
     stream.write(`\r\x1b[2K${line}`);
     drawn = true;
   };
