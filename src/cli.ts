@@ -2,6 +2,7 @@
  * argv → command. The only module that prints usage, decides the exit code or calls
  * process.exit; commands return values or throw. Exit codes: 0 success, 1 failure, 2 bad usage.
  */
+import { once } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, type Config } from './config/index.js';
 import { isGazetteError } from './errors.js';
@@ -11,16 +12,17 @@ import type { CommandResult, Reporter } from './commands/command-result.js';
 import { digestPreviewCommand } from './commands/digest-preview.js';
 import { sendDigest } from './commands/digest-job.js';
 import { publishResult, runPublish, sendFailed, summariseSend } from './commands/publish.js';
-import { reloadingJobs, scheduleCommand, type StopSignal } from './commands/schedule.js';
-import { sendsCommand } from './commands/sends.js';
+import { checkScheduleConfig, publishOnSchedule, reloadingJobs, scheduleCommand, type StopSignal } from './commands/schedule.js';
+import { sendDetailJsonChunks, sendsCommand } from './commands/sends.js';
 import { withSendSession } from './commands/send-session.js';
-import { serveCommand, startServer } from './commands/serve.js';
+import { parsePort, serveCommand, startServer, type RunningServer } from './commands/serve.js';
 import {
   addSubscriberCommand,
   exportSubscribersCommand,
   importSubscribersCommand,
   listSubscribersCommand,
   removeSubscriberCommand,
+  subscribersJsonChunks,
 } from './commands/subscribers.js';
 import { createStoreRunLock } from './schedule/index.js';
 import { openStore, thisProcessLockOwner } from './state/index.js';
@@ -79,6 +81,13 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
       print(await fn(await load(), ...args));
     };
   const progress = process.stderr.isTTY === true;
+  /** Long JSON (`sends ID`, `subscribers list`) piece by piece, waiting whenever stdout (a pipe) is full. */
+  const writeChunks = async (chunks: Iterable<string>): Promise<void> => {
+    for (const chunk of chunks) {
+      io.stdout(chunk);
+      if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+    }
+  };
 
   program
     .command('build')
@@ -135,7 +144,12 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .command('sends')
     .description('send history; with an id, each recipient of that send')
     .argument('[id]', 'digest id')
-    .action(run((config, id: string | undefined) => sendsCommand(config, id)));
+    .action(async (id: string | undefined) => {
+      const config = await load();
+      // One send's rows as JSON are streamed: a send to 100,000 recipients is never one string.
+      if (id !== undefined && globals().json) await writeChunks(sendDetailJsonChunks(config, id));
+      else print(sendsCommand(config, id));
+    });
 
   const subscribers = program.command('subscribers').description('manage the subscriber list');
   subscribers
@@ -154,7 +168,11 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .command('list')
     .description('list subscribers')
     .option('--status <status>', 'only pending, active, unsubscribed or bounced')
-    .action(run((config, o: { status?: string }) => listSubscribersCommand(config, o.status)));
+    .action(async (o: { status?: string }) => {
+      const config = await load();
+      if (globals().json) await writeChunks(subscribersJsonChunks(config, o.status));
+      else print(listSubscribersCommand(config, o.status));
+    });
   subscribers
     .command('import')
     .description('import a CSV file (email,name,status,subscribed_at; only email required)')
@@ -174,6 +192,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     );
 
   const scheduleAction = async (config: Config, serveOpts?: { port: number; host: string }): Promise<CommandResult> => {
+    checkScheduleConfig(config); // before the server starts or the state is opened
     const store = openStore(config.paths.root);
     const lock = createStoreRunLock({
       store,
@@ -188,25 +207,17 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
           const r = await runBuild(cfg, reporter, { store });
           return { articles: r.published, recipients: 0, sent: 0, failed: 0, pending: 0, digestId: null };
         },
-        publish: async (cfg, signal) => {
-          // The scheduler holds the send lock around this run.
-          const r = await runPublish(cfg, store, reporter, { dryRun: false, signal, env: io.env });
-          const send = r.digest?.send ?? null;
-          return {
-            articles: r.digest?.articles ?? 0,
-            recipients: r.digest?.recipients ?? 0,
-            sent: send?.sentThisRun ?? 0,
-            failed: send?.failedThisRun ?? 0,
-            pending: send?.pending ?? 0,
-            digestId: r.digest?.id ?? null,
-          };
-        },
+        // The scheduler holds the send lock around this run.
+        publish: (cfg, signal) => publishOnSchedule(cfg, store, reporter, { signal, env: io.env }),
       },
       reporter,
     );
-    const server = serveOpts ? await startServer(config, reporter, { ...serveOpts, handleSignals: false, env: io.env }) : null;
-    if (server) reporter.info(`serving ${config.paths.out} at ${server.url}`);
+    let server: RunningServer | null = null;
     try {
+      if (serveOpts) {
+        server = await startServer(config, reporter, { ...serveOpts, handleSignals: false, env: io.env });
+        reporter.info(`serving ${config.paths.out} at ${server.url}`);
+      }
       return await scheduleCommand(config, reporter, {
         json: globals().json === true,
         jobs,
@@ -234,12 +245,12 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
   program
     .command('serve')
     .description('serve out/ and the subscribe, confirm and unsubscribe endpoints')
-    .option('--port <port>', 'port', '8080')
+    .option('--port <port>', 'port (0: any free port, printed on start)', '8080')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--schedule', 'also run the scheduler in this process')
     .action(async (o: { port: string; host: string; schedule?: boolean }) => {
+      const port = parsePort(o.port);
       const config = await load();
-      const port = Number(o.port);
       if (o.schedule) {
         exitCode = (await scheduleAction(config, { port, host: o.host })).exitCode;
         return;

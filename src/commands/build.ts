@@ -2,23 +2,38 @@
  * `gazette build`: content → out/. Also the first half of `publish` and the scheduler's build tick.
  * Wires the stages: load (content/) → render (render/, pure) → write (output/, atomic and quiet).
  * Nothing is written when any article has a problem: the previous out/ stays exactly as it was.
+ *
+ * Fast on big sites (src/build/): articles are parsed on every core and each page rendered in the
+ * same step; a rebuild re-parses only files whose stat changed and re-renders only outputs whose
+ * render key changed (`.gazette/build-cache.bin`). The cache is keyed on everything that shapes
+ * the output, Gazette's own code included, so losing it or keeping a stale one can only make a
+ * build slower, never different: the bytes written are those of a build from scratch.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { codeIdentity } from '../build/code-identity.js';
+import { readBuildCache, writeBuildCache, type BuildCache } from '../build/build-cache.js';
+import { writeKeyed } from '../build/keyed-write.js';
+import { loadArticles } from '../build/load-articles.js';
+import { planOutputs, type TagGroup } from '../build/render-plan.js';
 import { siteFromConfig, type Config } from '../config/index.js';
-import { isPublished, loadContent, type LoadResult } from '../content/index.js';
+import { isPublished } from '../content/is-published.js';
+import type { LoadResult } from '../content/load-content.js';
 import { GazetteError, formatProblem } from '../errors.js';
-import type { Article, OutputFile, Site, Tag } from '../model/index.js';
-import { copyStaticDir, writeOutput } from '../output/index.js';
-import { renderFeeds, renderFeedStylesheet } from '../render/feeds.js';
-import { loadTemplates } from '../output/index.js';
-import { createPageRenderer } from '../render/pages.js';
+import type { Article } from '../model/index.js';
+import { copyStaticDir } from '../output/copy-static-dir.js';
+import { loadTemplates } from '../output/load-templates.js';
+import type { TemplateSources } from '../render/page-sources.js';
+import { createPageRenderer, type PageRenderer } from '../render/pages.js';
 import { openStore, type Store } from '../state/index.js';
 import type { CommandResult, Reporter } from './command-result.js';
 
 /** Gazette's own templates, used when the site has no templates/ folder of its own. */
 export const DEFAULT_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/** The build cache, under the state folder (never under out/). */
+export const BUILD_CACHE_FILE = 'build-cache.bin';
 
 export interface BuildOptions {
   /** Decides what is published (future-dated articles wait); never written into any file. */
@@ -27,6 +42,8 @@ export interface BuildOptions {
   readonly dryRun?: boolean;
   /** An open store to reuse (publish, schedule); otherwise one is opened and closed here. */
   readonly store?: Store;
+  /** Threads to parse on, the main one included (default: the machine's cores, at most 4). */
+  readonly threads?: number;
 }
 
 export interface BuildReport {
@@ -37,9 +54,21 @@ export interface BuildReport {
   readonly written: number;
   readonly unchanged: number;
   readonly removed: number;
+  /**
+   * Files parsed by this build: changed articles, and unchanged ones whose body a re-rendered
+   * page or feed needed and the state store did not keep.
+   */
+  readonly parsed: number;
+  /** Output files rendered by this build; the others were unchanged on disk and left alone. */
+  readonly rendered: number;
   readonly warnings: readonly string[];
   readonly durationMs: number;
-  /** The published articles, newest first: what the digest step selects from. */
+  /** Where the time went: loading content (parsing included), then rendering and writing. */
+  readonly timings: { readonly contentMs: number; readonly outputMs: number };
+  /**
+   * The published articles, newest first: what the digest step selects from. The body (`html`) of
+   * an article unchanged since the last build is parsed again when first read.
+   */
   readonly publishedArticles: readonly Article[];
 }
 
@@ -50,24 +79,70 @@ export function templatesDir(config: Config): string {
 export async function runBuild(config: Config, reporter: Reporter, options: BuildOptions = {}): Promise<BuildReport> {
   const started = performance.now();
   const now = options.now ?? new Date();
+  const dryRun = options.dryRun === true;
   const site = siteFromConfig(config);
   const store = options.store ?? openStore(config.paths.root);
+  const cacheFile = join(config.paths.state, BUILD_CACHE_FILE);
+  const pool = options.threads === undefined ? {} : { threads: options.threads };
+  let detach = (): void => {};
   try {
-    const content = await loadContent({ root: config.paths.root, dir: config.paths.content, site, ledger: store, now });
+    // A content problem is reported before a template one, as always: hold the template error.
+    const templates = await loadTemplates(templatesDir(config)).then(
+      (sources): { sources: TemplateSources; error?: undefined } => ({ sources }),
+      (error: unknown) => ({ sources: undefined, error }),
+    );
+    const identity = codeIdentity();
+    const cache = readBuildCache(cacheFile, identity);
+    const loaded = await loadArticles({
+      root: config.paths.root,
+      dir: config.paths.content,
+      site,
+      ledger: store,
+      now,
+      cache,
+      pool,
+      ...(templates.sources ? { templates: templates.sources } : {}),
+      ...(dryRun ? {} : { keepBodies: { store, identity } }),
+    });
+    const { content } = loaded;
+    detach = () => loaded.bodies.detach();
+    const contentDone = performance.now();
+    const save = (outputs: BuildCache['outputs'], bodies: BuildCache['bodies'], outputsChanged: boolean): void => {
+      if (!dryRun && (loaded.cacheChanged || outputsChanged)) writeBuildCache(cacheFile, identity, { ...loaded.cache, outputs, bodies });
+    };
+    if (content.problems.length > 0) save(cache.outputs, cache.bodies, false);
     throwOnProblems(content);
+    const sources = templates.sources;
+    if (!sources) throw templates.error;
     for (const w of content.warnings) reporter.warn(formatProblem(w));
-    const renderer = createPageRenderer(await loadTemplates(templatesDir(config)));
+
     const published = content.articles.filter((a) => isPublished(a, now));
     const byTag = groupByTag(published);
-    const files = [
-      ...renderSite(site, published, byTag, renderer),
-      ...(await copyStaticDir(join(config.paths.root, 'static'))),
-    ];
-    if (!options.dryRun && content.newlySeen.length > 0) store.recordFirstSeen(content.newlySeen);
-    const result = await writeOutput(config.paths.out, files, {
-      manifestFile: join(config.paths.state, 'out-manifest.json'),
-      dryRun: options.dryRun === true,
+    let renderer: PageRenderer | undefined;
+    const units = planOutputs({
+      site,
+      templates: sources,
+      renderer: () => (renderer ??= createPageRenderer(sources)),
+      published,
+      byTag,
+      identities: loaded.identities,
+      pages: loaded.pages,
+      staticFiles: await copyStaticDir(join(config.paths.root, 'static')),
     });
+    if (!dryRun && content.newlySeen.length > 0) store.recordFirstSeen(content.newlySeen);
+    const result = await writeKeyed(config.paths.out, units, {
+      manifestFile: join(config.paths.state, 'out-manifest.json'),
+      dryRun,
+      previous: cache.outputs,
+      beforeRender: (toRender) => loaded.bodies.prefetch(toRender.flatMap((u) => u.bodies()), pool),
+    });
+    loaded.pages.clear();
+    // A feed rendered again may show other articles now: keep the bodies the feeds show.
+    const feeds = units.filter((u) => u.kind === 'feed');
+    const feedsRendered = result.renderedKeys.size > 0 && feeds.some((u) => result.renderedKeys.has(u.key));
+    const bodies = feedsRendered && !dryRun ? loaded.bodies.keepBodies(feeds.flatMap((u) => u.bodies()), cache.bodies) : cache.bodies;
+    loaded.bodies.release();
+    save(result.records, bodies, result.recordsChanged || bodies !== cache.bodies);
     return {
       articles: content.articles.length,
       published: published.length,
@@ -76,11 +151,15 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       written: result.written.length,
       unchanged: result.unchanged,
       removed: result.removed.length,
+      parsed: loaded.counts.parsed + loaded.bodies.reparsed,
+      rendered: result.rendered,
       warnings: content.warnings.map(formatProblem),
       durationMs: performance.now() - started,
+      timings: { contentMs: Math.round(contentDone - started), outputMs: Math.round(performance.now() - contentDone) },
       publishedArticles: published,
     };
   } finally {
+    detach();
     if (!options.store) store.close();
   }
 }
@@ -91,14 +170,9 @@ function throwOnProblems(content: LoadResult): void {
   throw GazetteError.fromProblems('CONTENT', `${n} problem${n === 1 ? '' : 's'} in the content; nothing was written`, content.problems);
 }
 
-interface TagGroup {
-  readonly tag: Tag;
-  readonly articles: Article[];
-}
-
 /** Tags of published articles, by slug; the display name is the one the newest article uses. */
 function groupByTag(published: readonly Article[]): Map<string, TagGroup> {
-  const groups = new Map<string, TagGroup>();
+  const groups = new Map<string, { tag: TagGroup['tag']; articles: Article[] }>();
   for (const article of published) {
     for (const tag of article.tags) {
       const group = groups.get(tag.slug);
@@ -107,24 +181,6 @@ function groupByTag(published: readonly Article[]): Map<string, TagGroup> {
     }
   }
   return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-function* renderSite(
-  site: Site,
-  published: readonly Article[],
-  byTag: ReadonlyMap<string, TagGroup>,
-  renderer: ReturnType<typeof createPageRenderer>,
-): Generator<OutputFile> {
-  yield renderer.renderStylesheet();
-  yield renderFeedStylesheet();
-  yield renderer.renderIndex(site, published);
-  yield* renderFeeds(site, published);
-  for (const article of published) yield renderer.renderArticle(site, article);
-  yield renderer.renderTagsIndex(site, [...byTag.values()].map((g) => ({ tag: g.tag, count: g.articles.length })));
-  for (const { tag, articles } of byTag.values()) {
-    yield renderer.renderTag(site, tag, articles);
-    yield* renderFeeds(site, articles, { tag });
-  }
 }
 
 export async function buildCommand(config: Config, reporter: Reporter, options: BuildOptions = {}): Promise<CommandResult> {

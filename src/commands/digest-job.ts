@@ -11,6 +11,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { parseDuration, siteFromConfig, type Config } from '../config/index.js';
 import {
   composeDigestMail,
+  type DigestMail,
   loadDigestTemplates,
   loadDkimKey,
   renderDigest,
@@ -34,18 +35,38 @@ export interface DigestPlan {
   readonly selection: DigestSelection;
 }
 
+/**
+ * GUIDs of the archive as it stood at the first publish: articles older than `digest.lookback`
+ * then. They never count as new, so the first digest does not mail the whole archive and the
+ * second does not mail what the first left out. Keyed by GUID, like everything covered.
+ */
+const BASELINE_KEY = 'digest.baseline';
+
+export interface DigestPlan {
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly selection: DigestSelection;
+  /** Set on the first publish of a site: the archive to record as already known. */
+  readonly baseline: readonly string[] | null;
+}
+
 /** What is new since the last digest, or null when nothing is. Reads the store, writes nothing. */
-export function planDigest(config: Config, store: Store, published: readonly Article[], now: Date): DigestPlan | null {
-  const selection = selectDigestArticles({
-    published,
-    covered: store.coveredArticleIds(),
-    firstRun: store.listDigests().length === 0,
-    lookbackMs: parseDuration(config.digest.lookback),
-    now,
-    maxArticles: config.digest.maxArticles,
-  });
-  if (!selection) return null;
-  return { id: digestIdFor(now, store), createdAt: now, selection };
+export function planDigest(config: Config, store: Store, published: readonly Article[], now: Date): DigestPlan {
+  const lookbackMs = parseDuration(config.digest.lookback);
+  const stored = store.getMeta(BASELINE_KEY);
+  const firstRun = stored === undefined && store.listDigests().length === 0;
+  const covered = store.coveredArticleIds();
+  if (stored) for (const id of JSON.parse(stored) as string[]) covered.add(id);
+  const selection = selectDigestArticles({ published, covered, firstRun, lookbackMs, now, maxArticles: config.digest.maxArticles });
+  const baseline = firstRun ? published.filter((a) => a.date.getTime() < now.getTime() - lookbackMs).map((a) => a.id) : null;
+  return { id: selection ? digestIdFor(now, store) : '', createdAt: now, selection: selection ?? EMPTY, baseline };
+}
+
+const EMPTY: DigestSelection = { shown: [], more: [], covered: [] };
+
+/** Records the first publish's archive (see BASELINE_KEY); before any digest is made from it. */
+export function recordBaseline(store: Store, plan: DigestPlan): void {
+  if (plan.baseline) store.setMeta(BASELINE_KEY, JSON.stringify(plan.baseline));
 }
 
 /** "20261127-080000" in UTC: sortable, readable in logs and URLs; a suffix keeps it unique. */
@@ -117,24 +138,48 @@ export interface SendDigestOptions {
   /** Draw a progress bar on stderr when it is a terminal. */
   readonly progress?: boolean;
   readonly env?: NodeJS.ProcessEnv;
+  /** Opened beforehand by `openDigestSender` (publish checks the config before recording). */
+  readonly sender?: DigestSender;
 }
 
-/** Sends (or continues sending) a recorded digest to its frozen recipients. */
-export async function sendDigest(config: Config, store: Store, digestId: string, options: SendDigestOptions): Promise<SendReport> {
+/** The message builder and the transport of one send. */
+export interface DigestSender {
+  readonly mail: DigestMail;
+  readonly transport: Transport;
+}
+
+/**
+ * Opens what a send needs from the config and the environment: the From and Reply-To addresses,
+ * the token secret, the DKIM key and the transport (SMTP password, port and TLS checks). Each of
+ * these can be wrong, and each throws here, so `publish` opens the sender *before* it records the
+ * digest: a bad config then changes nothing (no digest row, no articles marked as sent).
+ * The caller closes `transport`.
+ */
+export function openDigestSender(config: Config, rendered: RenderedDigest, env: NodeJS.ProcessEnv = process.env): DigestSender {
   const email = requireEmail(config);
-  const record = store.getDigest(digestId);
-  if (!record) throw new GazetteError('NOT_FOUND', `no digest "${digestId}": \`gazette sends\` lists them`);
-  const payload = record.payload;
-  if (!payload) throw new GazetteError('STATE', `digest ${digestId} has no stored message to send`);
-  const rendered = deserialiseDigest(payload);
-  const env = options.env ?? process.env;
   const mail = composeDigestMail(rendered, {
     from: email.from,
     ...(email.replyTo ? { replyTo: email.replyTo } : {}),
     secret: loadSecret(config.paths.state, env),
     dkim: loadDkimKey(email.dkim, { root: config.paths.root, out: config.paths.out }, env),
   });
-  const transport: Transport = createTransport(config, { digestId, env });
+  return { mail, transport: createTransport(config, { digestId: rendered.id, env }) };
+}
+
+/** The sender for a digest already recorded, from the very bytes stored with it. */
+function openStoredDigest(config: Config, store: Store, digestId: string, env: NodeJS.ProcessEnv): DigestSender {
+  requireEmail(config);
+  const record = store.getDigest(digestId);
+  if (!record) throw new GazetteError('NOT_FOUND', `no digest "${digestId}": \`gazette sends\` lists them`);
+  const payload = record.payload;
+  if (!payload) throw new GazetteError('STATE', `digest ${digestId} has no stored message to send`);
+  return openDigestSender(config, deserialiseDigest(payload), env);
+}
+
+/** Sends (or continues sending) a recorded digest to its frozen recipients. */
+export async function sendDigest(config: Config, store: Store, digestId: string, options: SendDigestOptions): Promise<SendReport> {
+  const sender = options.sender ?? openStoredDigest(config, store, digestId, options.env ?? process.env);
+  const { mail, transport } = sender;
   const policy: SendPolicy = {
     ...DEFAULT_SEND_POLICY,
     attempts: config.digest.attempts,

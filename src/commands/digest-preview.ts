@@ -22,7 +22,7 @@ export async function digestPreviewCommand(config: Config, reporter: Reporter, n
   try {
     const build = await runBuild(config, reporter, { now, dryRun: true, store });
     const plan = planDigest(config, store, build.publishedArticles, now);
-    if (!plan) return { exitCode: 0, text: 'no digest: nothing new since the last one', json: { digest: null } };
+    if (plan.selection.shown.length === 0) return { exitCode: 0, text: 'no digest: nothing new since the last one', json: { digest: null } };
     const rendered = await renderPlannedDigest(config, plan);
     const mail = composeDigestMail(rendered, {
       from: email.from,

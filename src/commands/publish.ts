@@ -7,7 +7,7 @@ import type { SendReport } from '../send/index.js';
 import type { Store } from '../state/index.js';
 import { buildJson, runBuild, summariseBuild, type BuildReport } from './build.js';
 import type { CommandResult, Reporter } from './command-result.js';
-import { planDigest, recordDigest, renderPlannedDigest, sendDigest } from './digest-job.js';
+import { openDigestSender, planDigest, recordBaseline, recordDigest, renderPlannedDigest, sendDigest } from './digest-job.js';
 
 export interface PublishOptions {
   readonly dryRun: boolean;
@@ -47,7 +47,9 @@ export async function runPublish(config: Config, store: Store, reporter: Reporte
   for (const id of unfinished) reporter.warn(`digest ${id} did not finish: \`gazette resume ${id}\` sends to the rest`);
   if (!config.email) return { build, digest: null, note: 'no digest: the config has no "email" section', unfinished };
   const plan = planDigest(config, store, build.publishedArticles, now);
-  if (!plan) return { build, digest: null, note: 'no digest: nothing new since the last one', unfinished };
+  // The first publish records the archive it found, digest or not (see recordBaseline).
+  if (!options.dryRun) recordBaseline(store, plan);
+  if (plan.selection.shown.length === 0) return { build, digest: null, note: 'no digest: nothing new since the last one', unfinished };
   const shown = plan.selection.shown.length;
   const more = plan.selection.more.length;
   if (options.dryRun) {
@@ -55,9 +57,18 @@ export async function runPublish(config: Config, store: Store, reporter: Reporte
     return { build, digest: { id: plan.id, articles: shown, more, recipients, send: null }, note: null, unfinished };
   }
   const rendered = await renderPlannedDigest(config, plan);
-  const { recipients } = recordDigest(config, store, plan, rendered);
+  // Config problems (From, DKIM key, SMTP password, port) surface here, before anything is recorded.
+  const sender = openDigestSender(config, rendered, options.env);
+  let recipients: number;
+  try {
+    ({ recipients } = recordDigest(config, store, plan, rendered));
+  } catch (error) {
+    await sender.transport.close();
+    throw error;
+  }
   const send = await sendDigest(config, store, plan.id, {
     reporter,
+    sender,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.progress ? { progress: true } : {}),
     ...(options.env ? { env: options.env } : {}),

@@ -1,4 +1,8 @@
-/** `gazette sends [ID]`: send history, and one send's per-recipient rows. */
+/**
+ * `gazette sends [ID]`: send history, and one send's per-recipient rows. With `--json` and an id,
+ * the rows are streamed (`sendDetailJsonChunks`): a send to 100,000 recipients must
+ * not be held in memory as one array and one string.
+ */
 import type { Config } from '../config/index.js';
 import { GazetteError } from '../errors.js';
 import type { Delivery } from '../model/index.js';
@@ -36,6 +40,34 @@ export function sendsCommand(config: Config, id: string | undefined): CommandRes
     const lines = rows.map((r) => `${String(r.status).padEnd(9)} ${r.email}${r.last_error ? `  (${r.last_error})` : ''}`);
     lines.push(`${summary.id}: ${summary.recipients} recipients, ${summary.sent} sent, ${summary.failed} failed, ${summary.pending} pending, ${summary.uncertain} uncertain (${summary.status})`);
     return { exitCode: 0, text: lines.join('\n'), json: { ...summary, deliveries: rows } };
+  } finally {
+    store.close();
+  }
+}
+
+/** Streamed JSON comes in pieces of about this many characters. */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * `gazette sends ID --json` in pieces: the same text as `JSON.stringify({ ...summary, deliveries },
+ * null, 2)` plus a newline, made row by row while the rows are read from the store.
+ */
+export function* sendDetailJsonChunks(config: Config, id: string): Generator<string, void, undefined> {
+  const store = openStore(config.paths.root, { readonly: true });
+  try {
+    const summary = store.sendSummary(id);
+    if (!summary) throw new GazetteError('NOT_FOUND', `no digest "${id}": \`gazette sends\` lists them`);
+    const head = JSON.stringify(summary, null, 2);
+    let out = `${head.slice(0, head.lastIndexOf('\n}'))},\n  "deliveries": [`;
+    let rows = 0;
+    for (const d of store.iterateDeliveries(id)) {
+      out += `${rows++ === 0 ? '' : ','}\n    ${JSON.stringify(deliveryJson(d), null, 2).replace(/\n/g, '\n    ')}`;
+      if (out.length >= CHUNK_CHARS) {
+        yield out;
+        out = '';
+      }
+    }
+    yield `${out}${rows === 0 ? ']' : '\n  ]'}\n}\n`;
   } finally {
     store.close();
   }

@@ -37,10 +37,15 @@ export function removeSubscriberCommand(config: Config, email: string, purge: bo
   });
 }
 
-export function listSubscribersCommand(config: Config, status: string | undefined): CommandResult {
+function checkStatusOption(status: string | undefined): SubscriberStatus | undefined {
   if (status !== undefined && !SUBSCRIBER_STATUSES.includes(status as SubscriberStatus)) {
     throw new GazetteError('USAGE', `--status ${status}: expected one of ${SUBSCRIBER_STATUSES.join(', ')}`);
   }
+  return status as SubscriberStatus | undefined;
+}
+
+export function listSubscribersCommand(config: Config, status: string | undefined): CommandResult {
+  checkStatusOption(status);
   return withStore(
     config,
     (store) => {
@@ -64,7 +69,9 @@ export function importSubscribersCommand(config: Config, file: string, now = new
   }
   const text = decodeCsvBytes(bytes, file);
   return withStore(config, (store) => {
-    const r = importCsv(store, text, { source: `import:${basename(path)}`, now, fileName: file });
+    const imported = importCsv(store, text, { source: `import:${basename(path)}`, now, fileName: file });
+    // Malformed lines are found while parsing, refusals while merging: report them in file order.
+    const r = { ...imported, skipped: [...imported.skipped].sort((a, b) => a.line - b.line) };
     const lines = r.skipped.map((s) => `${file}:${s.line}: skipped${s.email ? ` ${s.email}` : ''}: ${s.reason}`);
     if (r.ignoredColumns.length) lines.push(`ignored columns: ${r.ignoredColumns.join(', ')}`);
     lines.push(`${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged, ${r.skipped.length} skipped`);
@@ -77,4 +84,30 @@ export function exportSubscribersCommand(config: Config, file: string | undefine
   const csv = withStore(config, (store) => exportCsv(store), true);
   if (file) writeFileSync(resolve(file), csv);
   return { exitCode: 0, text: file ? `exported to ${file}` : csv.replace(/\n$/, ''), json: { file: file ?? null }, csv };
+}
+
+/** Streamed JSON comes in pieces of about this many characters. */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * `gazette subscribers list --json` in pieces: the same text as `JSON.stringify(rows, null, 2)`
+ * plus a newline, made while the rows are read, so 100,000 subscribers are never one string.
+ */
+export function* subscribersJsonChunks(config: Config, status: string | undefined): Generator<string, void, undefined> {
+  const only = checkStatusOption(status);
+  const store = openStore(config.paths.root, { readonly: true });
+  try {
+    let out = '[';
+    let rows = 0;
+    for (const s of store.iterateSubscribers(only ? { status: only } : {})) {
+      out += `${rows++ === 0 ? '' : ','}\n  ${JSON.stringify(subscriberToJson(s), null, 2).replace(/\n/g, '\n  ')}`;
+      if (out.length >= CHUNK_CHARS) {
+        yield out;
+        out = '';
+      }
+    }
+    yield `${out}${rows === 0 ? ']' : '\n]'}\n`;
+  } finally {
+    store.close();
+  }
 }

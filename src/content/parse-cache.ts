@@ -4,6 +4,7 @@
  * bytes, the parser version and the site settings that change what the parser produces.
  */
 import { createHash } from 'node:crypto';
+import type { Problem } from '../errors.js';
 import type { Article, Site } from '../model/index.js';
 
 /** Bump whenever parseArticle can produce a different Article from the same input. */
@@ -11,7 +12,13 @@ export const PARSER_VERSION = 'gazette-content-1';
 
 export interface ParseCache {
   get(sourcePath: string, fingerprint: string): Article | undefined;
-  set(sourcePath: string, fingerprint: string, article: Article): void;
+  /** `warnings` are what the parser reported for this article; keep them to show them again. */
+  set(sourcePath: string, fingerprint: string, article: Article, warnings: readonly Problem[]): void;
+  /**
+   * The warnings kept with an entry. Parse warnings are shown on every build, hits included, so
+   * a cache should implement this; one that does not shows none for its hits.
+   */
+  warnings?(sourcePath: string, fingerprint: string): readonly Problem[] | undefined;
 }
 
 export function parseFingerprint(bytes: Uint8Array, site: Site): string {

@@ -1,0 +1,146 @@
+/**
+ * The unit of parsing work, the same on the main thread and in a worker: read one article file,
+ * fingerprint it, and parse it unless its cached parse still matches; optionally render its page
+ * at once, while the parsed article is at hand (that is most of a cold build's rendering, done in
+ * parallel with the parsing).
+ *
+ * Tasks and results cross threads as structured clones, so they hold plain data only; a rendered
+ * page travels as UTF-8 bytes whose buffer is transferred, not copied.
+ */
+import { createHash } from 'node:crypto';
+import { serialize } from 'node:v8';
+import { isPublished } from '../content/is-published.js';
+import { parseArticleFile, readArticleFile, type FileOutcome } from '../content/load-content.js';
+import { parseFingerprint } from '../content/parse-cache.js';
+import type { Problem } from '../errors.js';
+import type { Article, Site } from '../model/index.js';
+import type { TemplateSources } from '../render/page-sources.js';
+import { createPageRenderer, type PageRenderer } from '../render/pages.js';
+import { stampOf, type FileStamp } from './file-stamp.js';
+
+export interface ParseTask {
+  /** Position in the caller's list: results are put back in this order, whoever ran them. */
+  readonly index: number;
+  readonly sourcePath: string;
+  readonly absolutePath: string;
+  /** The fingerprint of a cached parse: when the bytes still give it, the result is `same`. */
+  readonly cachedFingerprint?: string;
+  /**
+   * Parse again for the body of an article already known by this fingerprint: when the bytes
+   * give another one, the result is `moved` (the file changed during the build).
+   */
+  readonly requireFingerprint?: string;
+  /** Render the article page too, when the article is published and dated by its front matter. */
+  readonly renderPage: boolean;
+}
+
+export interface RenderedPage {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
+
+export type ParseResult =
+  | { readonly kind: 'unreadable'; readonly index: number; readonly problem: Problem }
+  | { readonly kind: 'same'; readonly index: number; readonly stamp: FileStamp; readonly fingerprint: string }
+  | { readonly kind: 'moved'; readonly index: number; readonly stamp: FileStamp; readonly fingerprint: string }
+  | {
+      readonly kind: 'parsed';
+      readonly index: number;
+      readonly stamp: FileStamp;
+      readonly fingerprint: string;
+      readonly outcome: FileOutcome;
+      /** sha256 of the article without its body: what list pages show of it. */
+      readonly metaHash?: string;
+      readonly page?: RenderedPage;
+    };
+
+/** What every thread needs to run tasks; cloned into each worker once. */
+export interface ParseSetup {
+  readonly site: Site;
+  /** Publication cut-off, and the date given to dateless articles until the ledger dates them. */
+  readonly now: Date;
+  /** Needed only when tasks render pages. */
+  readonly templates?: TemplateSources;
+}
+
+export interface ParseContext {
+  readonly setup: ParseSetup;
+  renderer(): PageRenderer;
+}
+
+export function createParseContext(setup: ParseSetup): ParseContext {
+  let renderer: PageRenderer | undefined;
+  return {
+    setup,
+    renderer() {
+      if (!setup.templates) throw new Error('page rendering needs the templates');
+      renderer ??= createPageRenderer(setup.templates);
+      return renderer;
+    },
+  };
+}
+
+const encoder = new TextEncoder();
+
+export function runParseTask(task: ParseTask, ctx: ParseContext): ParseResult {
+  const { index, sourcePath } = task;
+  const { site, now } = ctx.setup;
+  const readAt = Date.now();
+  const read = readArticleFile({ sourcePath, absolutePath: task.absolutePath });
+  if (!read.ok) return { kind: 'unreadable', index, problem: read.problem };
+  const stamp = stampOf(read.stats, readAt);
+  const fingerprint = parseFingerprint(read.bytes, site);
+  if (task.cachedFingerprint === fingerprint) return { kind: 'same', index, stamp, fingerprint };
+  if (task.requireFingerprint !== undefined && task.requireFingerprint !== fingerprint) return { kind: 'moved', index, stamp, fingerprint };
+
+  const outcome = parseArticleFile(sourcePath, read.bytes, site, now);
+  const { article } = outcome;
+  if (!article) return { kind: 'parsed', index, stamp, fingerprint, outcome };
+  let page: RenderedPage | undefined;
+  if (task.renderPage && article.dateSource === 'front-matter' && isPublished(article, now)) {
+    try {
+      const file = ctx.renderer().renderArticle(site, article);
+      page = { path: file.path, bytes: typeof file.content === 'string' ? encoder.encode(file.content) : file.content };
+    } catch {
+      // The page is rendered again where it is needed, and the template error reported there.
+    }
+  }
+  return { kind: 'parsed', index, stamp, fingerprint, outcome, metaHash: metaHash(article), ...(page ? { page } : {}) };
+}
+
+/**
+ * A hash of everything but the body: what list pages can show of the article. The placeholder
+ * date of a dateless article is left out (the ledger decides it later).
+ */
+export function metaHash(article: Article): string {
+  const h = createHash('sha256');
+  for (const key of Object.keys(article).sort()) {
+    if (key === 'html' || (article.dateSource === 'first-seen' && (key === 'date' || key === 'updated'))) continue;
+    h.update(`${JSON.stringify(key)}=${encodeValue((article as unknown as Record<string, unknown>)[key], new Set())};`);
+  }
+  return h.digest('hex');
+}
+
+/**
+ * A text that tells apart every value front matter can hold: each value is tagged with its type,
+ * strings are JSON-quoted, so NaN and null, -0 and 0, a date and its ISO text never meet. A value
+ * of a kind front matter never produces is serialised structurally, and still never collides.
+ */
+function encodeValue(value: unknown, open: Set<object>): string {
+  if (typeof value === 'string') return `s${JSON.stringify(value)}`;
+  if (typeof value === 'number') return Object.is(value, -0) ? 'n-0' : `n${String(value)}`;
+  if (typeof value === 'boolean') return value ? 'T' : 'F';
+  if (value === null) return 'N';
+  if (value === undefined) return 'U';
+  if (typeof value === 'bigint') return `i${value}`;
+  if (value instanceof Date) return `d${value.getTime()}`;
+  if (typeof value !== 'object' || open.has(value)) return `x${serialize(value).toString('base64')}`; // a YAML alias cycle
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return `x${serialize(value).toString('base64')}`;
+  open.add(value);
+  const text = Array.isArray(value)
+    ? `[${value.map((v) => encodeValue(v, open)).join(',')}]`
+    : `{${Object.keys(value).map((k) => `${JSON.stringify(k)}:${encodeValue((value as Record<string, unknown>)[k], open)}`).join(',')}}`;
+  open.delete(value);
+  return text;
+}

@@ -1,0 +1,160 @@
+/**
+ * Every output of the site as a render unit: the files one renderer call produces, with a key
+ * that hashes everything those bytes depend on. When the key and the bytes on disk are the same as
+ * last time, the unit is not rendered at all (keyed-write.ts).
+ *
+ * A key is made of exactly the arguments given to the pure renderer: the code identity (the
+ * renderer's own code and dependencies), the templates, the site, and the identity of each article
+ * passed, in the order passed. Nothing the renderer reads is left out, so equal keys mean equal
+ * bytes; a page that shows only titles and dates (the index, a tag page) is keyed on what it can
+ * show of each article, so editing a body does not re-render the lists.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { serialize } from 'node:v8';
+import { GazetteError } from '../errors.js';
+import { articlePath, FEED_STYLESHEET, SITE_STYLESHEET, tagDir, type Article, type OutputFile, type Site, type Tag } from '../model/index.js';
+import { feedPaths, renderFeeds, renderFeedStylesheet, type FeedScope } from '../render/feeds.js';
+import type { TemplateSources } from '../render/page-sources.js';
+import type { PageRenderer } from '../render/pages.js';
+import { codeIdentity } from './code-identity.js';
+import type { ArticleIdentity } from './load-articles.js';
+import type { RenderedPage } from './parse-task.js';
+
+export interface RenderUnit {
+  /** Feeds read article bodies; pages show one article; lists show many; assets none. */
+  readonly kind: 'asset' | 'list' | 'feed' | 'page';
+  /** sha256 of everything the unit's bytes depend on. */
+  readonly key: string;
+  /** The files `render` returns, in that order. */
+  readonly paths: readonly string[];
+  /** Articles whose body the rendering reads: loaded together before rendering. */
+  bodies(): readonly Article[];
+  render(): readonly OutputFile[];
+}
+
+export interface TagGroup {
+  readonly tag: Tag;
+  readonly articles: readonly Article[];
+}
+
+export interface PlanInput {
+  readonly site: Site;
+  readonly templates: TemplateSources;
+  /** Compiled on first use: a build that renders no page never compiles the templates. */
+  readonly renderer: () => PageRenderer;
+  /** Published articles, newest first. */
+  readonly published: readonly Article[];
+  /** Tags of the published articles, sorted by slug. */
+  readonly byTag: ReadonlyMap<string, TagGroup>;
+  readonly identities: ReadonlyMap<string, ArticleIdentity>;
+  /** Article pages already rendered while parsing, by source path. */
+  readonly pages: ReadonlyMap<string, RenderedPage>;
+  readonly staticFiles: readonly OutputFile[];
+}
+
+/** The units in the order the site has always been written: stylesheets, index, feeds, pages, tags. */
+export function planOutputs(input: PlanInput): RenderUnit[] {
+  const { site, published, byTag, identities, pages, renderer } = input;
+  const siteKey = sha256(serialize(site));
+  // Not `origin`: it only names files in error messages (and depends on the working directory).
+  const templatesKey = sha256(serialize({ liquid: input.templates.liquid, stylesheet: input.templates.stylesheet }));
+  // Looked up by object from here on: tens of thousands of lookups (every tag lists its articles).
+  const byArticle = new Map<Article, ArticleIdentity>();
+  for (const a of published) byArticle.set(a, identities.get(a.sourcePath)!);
+  const full = (a: Article): string => byArticle.get(a)!.full;
+  const meta = (a: Article): string => byArticle.get(a)!.meta;
+  const units: RenderUnit[] = [];
+
+  units.push(unit('asset', keyOf(['style.css', templatesKey]), [SITE_STYLESHEET], none, () => [renderer().renderStylesheet()]));
+  units.push(unit('asset', keyOf(['feed.xsl']), [FEED_STYLESHEET], none, () => [renderFeedStylesheet()]));
+  units.push(unit('list', keyOf(['index', templatesKey, siteKey], published.map(meta)), ['index.html'], none, () => [renderer().renderIndex(site, published)]));
+  units.push(feedUnit(published, undefined));
+  // Ten thousand pages: the key is the hashed part common to all, then the article's identity.
+  const articlePrefix = keyOf(['article', templatesKey, siteKey]);
+  for (const article of published) {
+    const pre = pages.get(article.sourcePath);
+    units.push(
+      unit('page', `${articlePrefix}:${full(article)}`, [articlePath(article.slug)], () => (pre ? [] : [article]), () => [
+        pre ? { path: pre.path, content: pre.bytes } : renderer().renderArticle(site, article),
+      ]),
+    );
+  }
+  const counts = [...byTag.values()].map((g) => ({ tag: g.tag, count: g.articles.length }));
+  const countParts = counts.flatMap((c) => [c.tag.name, c.tag.slug, String(c.count)]);
+  units.push(unit('list', keyOf(['tags', templatesKey, siteKey, ...countParts]), ['tags/index.html'], none, () => [renderer().renderTagsIndex(site, counts)]));
+  for (const { tag, articles } of byTag.values()) {
+    units.push(
+      unit('list', keyOf(['tag', templatesKey, siteKey, tag.name, tag.slug], articles.map(meta)), [`${tagDir(tag.slug)}index.html`], none, () => [
+        renderer().renderTag(site, tag, articles),
+      ]),
+    );
+    units.push(feedUnit(articles, { tag }));
+  }
+  for (const file of input.staticFiles) {
+    units.push(unit('asset', keyOf(['static', sha256(file.content)]), [file.path], none, () => [file]));
+  }
+  return units;
+
+  function feedUnit(articles: readonly Article[], scope: FeedScope | undefined): RenderUnit {
+    const paths = feedPaths(scope);
+    const parts = scope ? ['feeds', siteKey, scope.tag.name, scope.tag.slug] : ['feeds', siteKey];
+    return unit('feed', keyOf(parts, articles.map(full)), [paths.rss, paths.atom, paths.json], () => newestForFeed(site, articles), () =>
+      renderFeeds(site, articles, scope),
+    );
+  }
+}
+
+const none = (): readonly Article[] => [];
+
+function unit(
+  kind: RenderUnit['kind'],
+  key: string,
+  paths: readonly string[],
+  bodies: () => readonly Article[],
+  render: () => readonly OutputFile[],
+): RenderUnit {
+  return {
+    kind,
+    key,
+    paths,
+    bodies,
+    render() {
+      const files = render();
+      // The key was computed for these paths: a renderer producing others is a bug, never output.
+      if (files.length !== paths.length || files.some((f, i) => f.path !== paths[i])) {
+        throw new GazetteError('OUTPUT', `internal error: expected ${paths.join(', ')} but the renderer produced ${files.map((f) => f.path).join(', ')}`);
+      }
+      return files;
+    },
+  };
+}
+
+/**
+ * The articles whose bodies a feed shows: the newest `feedLimit`, as the feed renderer picks them
+ * (by date, ties in the given order). Only used to load bodies ahead; the renderer decides.
+ */
+function newestForFeed(site: Site, articles: readonly Article[]): Article[] {
+  const limit = Math.max(0, Math.floor(site.feedLimit));
+  return articles
+    .map((article, index) => ({ article, index, time: article.date.getTime() }))
+    .sort((a, b) => b.time - a.time || a.index - b.index)
+    .slice(0, limit)
+    .map((x) => x.article);
+}
+
+/**
+ * sha256 of the code identity, the parts (length-prefixed: no two different lists hash alike) and
+ * the article identities (hex and ISO dates: a newline ends each unambiguously).
+ */
+function keyOf(parts: readonly string[], articleIds: readonly string[] = []): string {
+  const h: Hash = createHash('sha256');
+  h.update(codeIdentity());
+  for (const part of parts) h.update(`\n${part.length}:${part}`);
+  h.update(`\n${articleIds.length}\n`);
+  h.update(articleIds.join('\n'));
+  return h.digest('hex');
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
