@@ -20,7 +20,7 @@
 // Prints one JSON object on stdout; progress on stderr.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { articleText, generateSite } from './generate-site.js';
@@ -40,7 +40,8 @@ if (process.argv[2] === '--baseline') {
 
 async function main(sizes) {
   mkdirSync(WORK, { recursive: true });
-  const result = { machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version } };
+  // The load average says how busy the machine was: on a shared machine, read the times with it.
+  const result = { machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version, loadavgAtStart: loadavg().map(round) } };
   for (const n of sizes) {
     const dir = join(WORK, `build-${n}`);
     log(`generating ${n} articles in ${dir}`);
@@ -49,6 +50,7 @@ async function main(sizes) {
     result[n] = await benchSize(dir, n);
     rmSync(dir, { recursive: true, force: true });
   }
+  result.machine.loadavgAtEnd = loadavg().map(round);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

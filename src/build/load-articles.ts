@@ -94,6 +94,7 @@ export async function loadArticles(opts: LoadArticlesOptions): Promise<LoadedArt
   const pages = new Map<string, RenderedPage>();
   const shared = new SharedValues();
   let parsed = 0;
+  let same = 0;
   const setup = { site, now, ...(opts.templates ? { templates: opts.templates } : {}) };
   const { results } = tasks.length > 0 ? await runParseTasks(tasks, setup, opts.pool) : { results: [] };
   results.forEach((r, t) => {
@@ -103,6 +104,7 @@ export async function loadArticles(opts: LoadArticlesOptions): Promise<LoadedArt
       outcomes[i] = { problems: [r.problem], warnings: [] };
     } else if (r.kind === 'same') {
       // The bytes are the cached ones: keep that parse, vouched for by the new stamp.
+      same++;
       const cached: CachedSource = { ...previous.get(file.sourcePath)!, ...r.stamp };
       outcomes[i] = fromCache(cached, file.absolutePath, bodies);
       sources.set(file.sourcePath, cached);
@@ -126,7 +128,7 @@ export async function loadArticles(opts: LoadArticlesOptions): Promise<LoadedArt
     identities.set(article.sourcePath, identityOf(article, source));
   }
   const cacheChanged = opts.cache.parseSettings !== parseSettings || reusedByStat !== sources.size || sources.size !== previous.size;
-  return { content, identities, pages, bodies, cache: { parseSettings, sources }, cacheChanged, counts: { parsed, reused: sources.size - parsed } };
+  return { content, identities, pages, bodies, cache: { parseSettings, sources }, cacheChanged, counts: { parsed, reused: reusedByStat + same } };
 }
 
 /**

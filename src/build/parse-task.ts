@@ -113,12 +113,13 @@ export function runParseTask(task: ParseTask, ctx: ParseContext): ParseResult {
  * date of a dateless article is left out (the ledger decides it later).
  */
 export function metaHash(article: Article): string {
-  const h = createHash('sha256');
+  const fields: string[] = [];
+  const open = new Set<object>();
   for (const key of Object.keys(article).sort()) {
     if (key === 'html' || (article.dateSource === 'first-seen' && (key === 'date' || key === 'updated'))) continue;
-    h.update(`${JSON.stringify(key)}=${encodeValue((article as unknown as Record<string, unknown>)[key], new Set())};`);
+    fields.push(`${JSON.stringify(key)}=${encodeValue((article as unknown as Record<string, unknown>)[key], open)}`);
   }
-  return h.digest('hex');
+  return createHash('sha256').update(fields.join(';')).digest('hex');
 }
 
 /**

@@ -9,6 +9,10 @@
  * bytes; a page that shows only titles and dates (the index, a tag page) is keyed on what it can
  * show of each article, so editing a body does not re-render the lists.
  */
+import type { ArchivedDigest } from '../render/archived-digest.js';
+import { renderDigestArchive } from '../render/digest-archive.js';
+import { newestDigestsFirst } from '../render/digest-archive-order.js';
+import { DIGEST_ARCHIVE_PAGE, DIGEST_FEED_PATHS, digestWebPath } from '../render/digest-archive-paths.js';
 import { createHash, type Hash } from 'node:crypto';
 import { serialize } from 'node:v8';
 import { GazetteError } from '../errors.js';
@@ -50,6 +54,8 @@ export interface PlanInput {
   /** Article pages already rendered while parsing, by source path. */
   readonly pages: ReadonlyMap<string, RenderedPage>;
   readonly staticFiles: readonly OutputFile[];
+  /** Digests made so far: their web versions, the archive page and the archive's feeds. */
+  readonly digests?: readonly ArchivedDigest[];
 }
 
 /** The units in the order the site has always been written: stylesheets, index, feeds, pages, tags. */
@@ -90,6 +96,11 @@ export function planOutputs(input: PlanInput): RenderUnit[] {
     );
     units.push(feedUnit(articles, { tag }));
   }
+  const digests = input.digests ?? [];
+  const digestPaths = [DIGEST_ARCHIVE_PAGE, DIGEST_FEED_PATHS.rss, DIGEST_FEED_PATHS.atom, DIGEST_FEED_PATHS.json, ...newestDigestsFirst(digests).map((d) => digestWebPath(d.id))];
+  units.push(
+    unit('list', keyOf(['digests', templatesKey, siteKey, sha256(serialize(digests))]), digestPaths, none, () => renderDigestArchive(renderer(), site, digests)),
+  );
   for (const file of input.staticFiles) {
     units.push(unit('asset', keyOf(['static', sha256(file.content)]), [file.path], none, () => [file]));
   }
@@ -124,7 +135,9 @@ function unit(
       if (files.length !== paths.length || files.some((f, i) => f.path !== paths[i])) {
         throw new GazetteError('OUTPUT', `internal error: expected ${paths.join(', ')} but the renderer produced ${files.map((f) => f.path).join(', ')}`);
       }
-      return files;
+      // As UTF-8 at once: the writer hashes and writes bytes without encoding twice, and a page
+      // with one character beyond Latin-1 (a curly quote) takes half the memory of its string.
+      return files.map((f) => (typeof f.content === 'string' ? { path: f.path, content: Buffer.from(f.content, 'utf8') } : f));
     },
   };
 }

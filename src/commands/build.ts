@@ -3,11 +3,12 @@
  * Wires the stages: load (content/) → render (render/, pure) → write (output/, atomic and quiet).
  * Nothing is written when any article has a problem: the previous out/ stays exactly as it was.
  *
- * Fast on big sites (src/build/): articles are parsed on every core and each page rendered in the
- * same step; a rebuild re-parses only files whose stat changed and re-renders only outputs whose
- * render key changed (`.gazette/build-cache.bin`). The cache is keyed on everything that shapes
- * the output, Gazette's own code included, so losing it or keeping a stale one can only make a
- * build slower, never different: the bytes written are those of a build from scratch.
+ * Fast on big sites (src/build/): articles are parsed on every core, each page rendered in the
+ * same step; a rebuild parses only files whose stat changed, and renders only outputs whose render
+ * key changed (`.gazette/build-cache.bin`), reading the bodies feeds show from the state store.
+ * Every cache is keyed on everything that shapes the output, Gazette's own code included, so a
+ * lost, damaged or outdated cache can make a build slower, never different: the bytes written are
+ * always those of a build from scratch.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ import type { TemplateSources } from '../render/page-sources.js';
 import { createPageRenderer, type PageRenderer } from '../render/pages.js';
 import { openStore, type Store } from '../state/index.js';
 import type { CommandResult, Reporter } from './command-result.js';
+import { archivedDigestsFromStore } from './digest-archive.js';
 
 /** Gazette's own templates, used when the site has no templates/ folder of its own. */
 export const DEFAULT_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -128,13 +130,18 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       identities: loaded.identities,
       pages: loaded.pages,
       staticFiles: await copyStaticDir(join(config.paths.root, 'static')),
+      digests: archivedDigestsFromStore(store.listDigests(), { articles: published, warn: (m) => reporter.warn(m) }),
     });
     if (!dryRun && content.newlySeen.length > 0) store.recordFirstSeen(content.newlySeen);
     const result = await writeKeyed(config.paths.out, units, {
       manifestFile: join(config.paths.state, 'out-manifest.json'),
       dryRun,
       previous: cache.outputs,
-      beforeRender: (toRender) => loaded.bodies.prefetch(toRender.flatMap((u) => u.bodies()), pool),
+      beforeRender: async (toRender) => {
+        const needed = new Set([...toRender, ...units.filter((u) => u.kind === 'feed')].flatMap((u) => u.bodies()));
+        loaded.bodies.evict(content.articles, needed);
+        await loaded.bodies.prefetch(toRender.flatMap((u) => u.bodies()), pool);
+      },
     });
     loaded.pages.clear();
     // A feed rendered again may show other articles now: keep the bodies the feeds show.

@@ -68,7 +68,8 @@ describe('gazette build on the example site', () => {
     expect(problems).toEqual([]);
     for (const parsed of parseWithFeedparser(...feeds)) {
       expect(parsed.bozo, `${parsed.path}: ${parsed.bozo_exception}`).toBe(false);
-      expect(parsed.entries.length).toBeGreaterThan(0);
+      // The digest archive's feeds are empty until a digest is made; every other feed has items.
+      if (!parsed.path.includes('/digests/')) expect(parsed.entries.length, parsed.path).toBeGreaterThan(0);
     }
     const [main] = parseWithFeedparser(join(out, 'atom.xml'));
     expect(main!.entries.length).toBe(report.published);
