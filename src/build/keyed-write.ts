@@ -43,6 +43,8 @@ export interface KeyedWriteResult extends WriteResult {
   readonly recordsChanged: boolean;
   /** Keys of the units rendered. */
   readonly renderedKeys: ReadonlySet<string>;
+  /** Time spent rendering (and loading bodies for it), within the whole call. */
+  readonly renderMs: number;
 }
 
 /**
@@ -80,11 +82,14 @@ export async function writeKeyed(outDir: string, units: readonly RenderUnit[], o
       writeManifest(opts.manifestFile, { outDir: root, files, pendingTemps: [] });
     }
     // Every file reused: the records stay as they were (those of files no longer produced are harmless).
-    return { written: [], unchanged: reusedPaths.size, removed: [], records: opts.dryRun ? new Map() : opts.previous, rendered: 0, recordsChanged: false, renderedKeys: new Set() };
+    return { written: [], unchanged: reusedPaths.size, removed: [], records: opts.dryRun ? new Map() : opts.previous, rendered: 0, recordsChanged: false, renderedKeys: new Set(), renderMs: 0 };
   }
   const records = new Map<string, OutputRecord>();
   for (const p of reusedPaths) records.set(p, opts.previous.get(p)!);
+  const timer = { ms: 0 };
+  const loadStarted = performance.now();
   await opts.beforeRender?.(toRender);
+  timer.ms += performance.now() - loadStarted;
 
   const files = new Map<string, ManifestEntry>();
   for (const [p, entry] of manifest.files) if (!reusedPaths.has(p)) files.set(p, entry);
@@ -93,7 +98,7 @@ export async function writeKeyed(outDir: string, units: readonly RenderUnit[], o
   let result: WriteResult;
   try {
     writeManifest(subManifest, { outDir: root, files, pendingTemps: manifest.pendingTemps });
-    result = await writeOutput(outDir, renderAll(toRender), { manifestFile: subManifest, dryRun: opts.dryRun });
+    result = await writeOutput(outDir, renderAll(toRender, timer), { manifestFile: subManifest, dryRun: opts.dryRun });
   } catch (e) {
     if (!opts.dryRun) recoverPartialManifest(opts.manifestFile, root);
     throw e;
@@ -102,7 +107,7 @@ export async function writeKeyed(outDir: string, units: readonly RenderUnit[], o
   }
   const rendered = toRender.reduce((n, u) => n + u.paths.length, 0);
   const renderedKeys = new Set(toRender.map((u) => u.key));
-  if (opts.dryRun) return { ...result, unchanged: result.unchanged + reusedPaths.size, records: new Map(), rendered, recordsChanged: false, renderedKeys };
+  if (opts.dryRun) return { ...result, unchanged: result.unchanged + reusedPaths.size, records: new Map(), rendered, recordsChanged: false, renderedKeys, renderMs: timer.ms };
 
   // The writer's manifest now describes every file it was given; add back the reused ones.
   const written = readManifest(subManifest, root);
@@ -122,7 +127,7 @@ export async function writeKeyed(outDir: string, units: readonly RenderUnit[], o
   }
   // Otherwise unchanged only if no path came or went.
   if (!recordsChanged) recordsChanged = records.size !== opts.previous.size || [...records.keys()].some((p) => !opts.previous.has(p));
-  return { ...result, unchanged: result.unchanged + reusedPaths.size, records, rendered, recordsChanged, renderedKeys };
+  return { ...result, unchanged: result.unchanged + reusedPaths.size, records, rendered, recordsChanged, renderedKeys, renderMs: timer.ms };
 }
 
 /**
@@ -180,8 +185,13 @@ function intact(
   return true;
 }
 
-function* renderAll(units: readonly RenderUnit[]): Generator<OutputFile> {
-  for (const u of units) yield* u.render();
+function* renderAll(units: readonly RenderUnit[], timer: { ms: number }): Generator<OutputFile> {
+  for (const u of units) {
+    const started = performance.now();
+    const files = u.render();
+    timer.ms += performance.now() - started;
+    yield* files;
+  }
 }
 
 /**

@@ -3,9 +3,12 @@
  * worker threads take batches too, one ahead, so nobody waits for work. Results come back in task
  * order whoever ran them, so the build's output never depends on scheduling.
  *
- * Workers cost a module load each (~0.3 s of CPU) before their first task, so they are started
- * only for enough work to repay that; below it, and when the compiled worker file is absent
- * (running from TypeScript sources, as the unit tests do), everything runs on the main thread.
+ * A worker costs a module load and its own JIT warm-up (~0.5 s of CPU) before it pays back, so
+ * workers start only for enough work (MIN_TASKS_FOR_WORKERS); below it, and when the compiled
+ * worker file is absent (running from TypeScript sources, as the unit tests do), everything runs
+ * on the main thread. Measured on a 2-vCPU machine: 10,000 articles parse 1.25-1.4x faster on two
+ * threads than on one (the threads share the core's caches); a worker that dies is replaced by
+ * the main thread, never a failed build.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -30,7 +33,7 @@ export interface PoolOptions {
 
 /** Files per batch: small enough to balance the end of the run, large enough to amortise messages. */
 const BATCH = 32;
-export const MIN_TASKS_FOR_WORKERS = 800;
+export const MIN_TASKS_FOR_WORKERS = 2000;
 const WORKER_SCRIPT = new URL('./parse-worker.js', import.meta.url);
 
 export function defaultThreads(): number {

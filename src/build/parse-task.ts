@@ -7,7 +7,7 @@
  * Tasks and results cross threads as structured clones, so they hold plain data only; a rendered
  * page travels as UTF-8 bytes whose buffer is transferred, not copied.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { serialize } from 'node:v8';
 import { isPublished } from '../content/is-published.js';
 import { parseArticleFile, readArticleFile, type FileOutcome } from '../content/load-content.js';
@@ -117,18 +117,19 @@ export function metaHash(article: Article): string {
   const open = new Set<object>();
   for (const key of Object.keys(article).sort()) {
     if (key === 'html' || (article.dateSource === 'first-seen' && (key === 'date' || key === 'updated'))) continue;
-    fields.push(`${JSON.stringify(key)}=${encodeValue((article as unknown as Record<string, unknown>)[key], open)}`);
+    fields.push(`${key.length}:${key}=${encodeValue((article as unknown as Record<string, unknown>)[key], open)}`);
   }
-  return createHash('sha256').update(fields.join(';')).digest('hex');
+  return hash('sha256', fields.join(';'), 'hex');
 }
 
 /**
- * A text that tells apart every value front matter can hold: each value is tagged with its type,
- * strings are JSON-quoted, so NaN and null, -0 and 0, a date and its ISO text never meet. A value
- * of a kind front matter never produces is serialised structurally, and still never collides.
+ * A text that tells apart every value front matter can hold: each value is tagged with its type
+ * and every string (keys too) is length-prefixed, so NaN and null, -0 and 0, a date and its ISO
+ * text never meet, and no string can pass for structure. A value of a kind front matter never
+ * produces is serialised structurally, and still never collides.
  */
 function encodeValue(value: unknown, open: Set<object>): string {
-  if (typeof value === 'string') return `s${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `s${value.length}:${value}`;
   if (typeof value === 'number') return Object.is(value, -0) ? 'n-0' : `n${String(value)}`;
   if (typeof value === 'boolean') return value ? 'T' : 'F';
   if (value === null) return 'N';
@@ -141,7 +142,7 @@ function encodeValue(value: unknown, open: Set<object>): string {
   open.add(value);
   const text = Array.isArray(value)
     ? `[${value.map((v) => encodeValue(v, open)).join(',')}]`
-    : `{${Object.keys(value).map((k) => `${JSON.stringify(k)}:${encodeValue((value as Record<string, unknown>)[k], open)}`).join(',')}}`;
+    : `{${Object.keys(value).map((k) => `${k.length}:${k}=${encodeValue((value as Record<string, unknown>)[k], open)}`).join(',')}}`;
   open.delete(value);
   return text;
 }

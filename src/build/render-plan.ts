@@ -124,11 +124,12 @@ function unit(
   bodies: () => readonly Article[],
   render: () => readonly OutputFile[],
 ): RenderUnit {
+  let chosen: readonly Article[] | undefined;
   return {
     kind,
     key,
     paths,
-    bodies,
+    bodies: () => (chosen ??= bodies()),
     render() {
       const files = render();
       // The key was computed for these paths: a renderer producing others is a bug, never output.

@@ -65,8 +65,11 @@ export interface BuildReport {
   readonly rendered: number;
   readonly warnings: readonly string[];
   readonly durationMs: number;
-  /** Where the time went: loading content (parsing included), then rendering and writing. */
-  readonly timings: { readonly contentMs: number; readonly outputMs: number };
+  /**
+   * Where the time went: finding and parsing the content; rendering (with the bodies it needed);
+   * writing out/ (comparing, writing, cleaning); saving the caches.
+   */
+  readonly timings: { readonly contentMs: number; readonly renderMs: number; readonly writeMs: number; readonly cacheMs: number };
   /**
    * The published articles, newest first: what the digest step selects from. The body (`html`) of
    * an article unchanged since the last build is parsed again when first read.
@@ -144,6 +147,7 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       },
     });
     loaded.pages.clear();
+    const writeDone = performance.now();
     // A feed rendered again may show other articles now: keep the bodies the feeds show.
     const feeds = units.filter((u) => u.kind === 'feed');
     const feedsRendered = result.renderedKeys.size > 0 && feeds.some((u) => result.renderedKeys.has(u.key));
@@ -162,7 +166,12 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       rendered: result.rendered,
       warnings: content.warnings.map(formatProblem),
       durationMs: performance.now() - started,
-      timings: { contentMs: Math.round(contentDone - started), outputMs: Math.round(performance.now() - contentDone) },
+      timings: {
+        contentMs: Math.round(contentDone - started),
+        renderMs: Math.round(result.renderMs),
+        writeMs: Math.round(writeDone - contentDone - result.renderMs),
+        cacheMs: Math.round(performance.now() - writeDone),
+      },
       publishedArticles: published,
     };
   } finally {
