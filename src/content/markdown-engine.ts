@@ -7,10 +7,13 @@
  * Task-list checkboxes become the characters ☐ / ☑: feed readers and mail clients drop form
  * controls (and the tick with them), while a character survives everywhere.
  */
-import MarkdownIt, { type Env, type RendererRule, type Token } from 'markdown-it';
+import MarkdownIt, { type RendererRule, type Token } from 'markdown-it';
 import footnote from 'markdown-it-footnote';
 import taskLists from 'markdown-it-task-lists';
 import type { UrlResolver } from './url-resolver.js';
+
+/** The render env markdown-it passes through to every rule (typed `any` by its declarations). */
+type Env = Record<string, unknown>;
 
 export interface RenderEnv extends Env {
   readonly resolve: UrlResolver;

@@ -21,8 +21,10 @@ export const SAFE_PROTOCOLS: ReadonlySet<string> = new Set([
   'geo:', 'webcal:', 'news:', 'nntp:',
 ]);
 
-// markdown-it's link normaliser (percent-encoding, punycode) is a pure function of its argument.
-const normalizeLink: (url: string) => string = MarkdownIt.prototype.normalizeLink;
+// markdown-it's link normaliser (percent-encoding, punycode) is a pure function of its argument;
+// markdown-it 14 sets it on each instance, so one instance of our own lends it.
+const normalizer = new MarkdownIt();
+const normalizeLink = (url: string): string => normalizer.normalizeLink(url);
 
 export function createUrlResolver(siteUrl: string, pageUrl: string): UrlResolver {
   return (raw) => {
