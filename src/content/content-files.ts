@@ -6,7 +6,7 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Problem } from '../errors.js';
-import { articleKind } from './parse-article.js';
+import { articleKind } from './article-kind.js';
 
 export interface ContentFile {
   readonly absolutePath: string;
@@ -19,7 +19,12 @@ export async function listContentFiles(root: string, dir: string): Promise<{ fil
   const problems: Problem[] = [];
   const base = resolve(root);
   const top = resolve(base, dir);
-  const toSource = (abs: string): string => relative(base, abs).split(sep).join('/');
+  // Every path walked starts with `base` + sep (it is joined onto it): slicing is path.relative
+  // without its normalising, which ten thousand files notice.
+  const toSource = (abs: string): string => {
+    const rel = abs.startsWith(base + sep) ? abs.slice(base.length + 1) : relative(base, abs);
+    return sep === '/' ? rel : rel.split(sep).join('/');
+  };
   const visited = new Set<string>();
 
   const walk = async (folder: string): Promise<void> => {

@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 import { GazetteError, type Problem } from '../errors.js';
 import { articleUrlPath, type Article, type Author, type DateSource, type Site, type Tag } from '../model/index.js';
+import { articleKind } from './article-kind.js';
 import { defaultArticleId, isAbsoluteUri } from './article-id.js';
 import { readFrontMatter } from './front-matter.js';
 import {
@@ -40,15 +41,11 @@ export interface ParsedArticle {
   readonly needsFirstSeen: boolean;
 }
 
+// Re-exported: importers of articleKind from here (content/index.ts) keep working.
+export { articleKind };
+
 export const TITLE_MAX_LENGTH = 140;
 export const SUMMARY_MAX_LENGTH = 280;
-
-const KINDS: Readonly<Record<string, 'markdown' | 'text'>> = { '.md': 'markdown', '.markdown': 'markdown', '.txt': 'text' };
-
-/** Which files are articles, and how they are written. */
-export function articleKind(path: string): 'markdown' | 'text' | undefined {
-  return KINDS[posix.extname(path).toLowerCase()];
-}
 
 export function parseArticle(input: ParseArticleInput): ParsedArticle {
   const { sourcePath: file, site } = input;
