@@ -1,31 +1,18 @@
 /**
  * argv → command. The only module that prints usage, decides the exit code or calls
  * process.exit; commands return values or throw. Exit codes: 0 success, 1 failure, 2 bad usage.
+ *
+ * Start-up time is module loading, so only commander is imported up front: each action imports
+ * its command (and the config loader) when it runs. `gazette build` never loads the HTTP server or
+ * the mailer, and `--help` loads almost nothing. Keep new imports here type-only or lazy.
  */
 import { once } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig, type Config } from './config/index.js';
+import type { Config } from './config/index.js';
 import { isGazetteError } from './errors.js';
-import { buildCommand, runBuild } from './commands/build.js';
-import { checkCommand } from './commands/check.js';
 import type { CommandResult, Reporter } from './commands/command-result.js';
-import { digestPreviewCommand } from './commands/digest-preview.js';
-import { sendDigest } from './commands/digest-job.js';
-import { publishResult, runPublish, sendFailed, summariseSend } from './commands/publish.js';
-import { checkScheduleConfig, publishOnSchedule, reloadingJobs, scheduleCommand, type StopSignal } from './commands/schedule.js';
-import { sendDetailJsonChunks, sendsCommand } from './commands/sends.js';
-import { withSendSession } from './commands/send-session.js';
-import { parsePort, serveCommand, startServer, type RunningServer } from './commands/serve.js';
-import {
-  addSubscriberCommand,
-  exportSubscribersCommand,
-  importSubscribersCommand,
-  listSubscribersCommand,
-  removeSubscriberCommand,
-  subscribersJsonChunks,
-} from './commands/subscribers.js';
-import { createStoreRunLock } from './schedule/index.js';
-import { openStore, thisProcessLockOwner } from './state/index.js';
+import type { StopSignal } from './commands/schedule.js';
+import type { RunningServer } from './commands/serve.js';
 
 interface GlobalOptions {
   root: string;
@@ -66,8 +53,9 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-  const load = (): Promise<Config> => {
+  const load = async (): Promise<Config> => {
     const o = globals();
+    const { loadConfig } = await import('./config/index.js');
     return loadConfig({ root: o.root, ...(o.config ? { configFile: o.config } : {}), env: io.env });
   };
   const print = (result: CommandResult): void => {
@@ -93,17 +81,36 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .command('build')
     .description('content → out/: feeds, pages, stylesheets')
     .option('--dry-run', 'render and compare, write nothing')
-    .action(run((config, o: { dryRun?: boolean }) => buildCommand(config, reporter, { dryRun: o.dryRun === true })));
+    .action(
+      run(async (config, o: { dryRun?: boolean }) => {
+        const dryRun = o.dryRun === true;
+        // Nothing changed since the last build: proved by stat alone, before loading the build.
+        const quick = dryRun ? undefined : await (await import('./commands/build-shortcut.js')).upToDateBuild(config, reporter);
+        if (quick) return quick;
+        const { buildCommand } = await import('./commands/build.js');
+        return buildCommand(config, reporter, { dryRun });
+      }),
+    );
 
   program
     .command('check')
     .description('validate config, content and templates; report every problem; write nothing')
-    .action(run((config) => checkCommand(config, reporter)));
+    .action(
+      run(async (config) => {
+        const { checkCommand } = await import('./commands/check.js');
+        return checkCommand(config, reporter);
+      }),
+    );
 
   program
     .command('digest')
     .description('render the next digest into .gazette/preview/ (html, txt, eml); send nothing')
-    .action(run((config) => digestPreviewCommand(config, reporter, new Date(), io.env)));
+    .action(
+      run(async (config) => {
+        const { digestPreviewCommand } = await import('./commands/digest-preview.js');
+        return digestPreviewCommand(config, reporter, new Date(), io.env);
+      }),
+    );
 
   program
     .command('publish')
@@ -112,7 +119,9 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .action(
       run(async (config, o: { dryRun?: boolean }) => {
         const dryRun = o.dryRun === true;
+        const { publishResult, runPublish } = await import('./commands/publish.js');
         if (dryRun) {
+          const { openStore } = await import('./state/index.js');
           const store = openStore(config.paths.root, { readonly: true });
           try {
             return publishResult(await runPublish(config, store, reporter, { dryRun, env: io.env }), true);
@@ -120,6 +129,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
             store.close();
           }
         }
+        const { withSendSession } = await import('./commands/send-session.js');
         return withSendSession(config, reporter, forceExit, async ({ store, signal }) =>
           publishResult(await runPublish(config, store, reporter, { dryRun, signal, progress, env: io.env }), false),
         );
@@ -132,12 +142,17 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .argument('<id>', 'digest id (see `gazette sends`)')
     .option('--resend-uncertain', 'also resend to recipients left "sending" by a crash (they may get it twice)')
     .action(
-      run((config, id: string, o: { resendUncertain?: boolean }) =>
-        withSendSession(config, reporter, forceExit, async ({ store, signal }) => {
+      run(async (config, id: string, o: { resendUncertain?: boolean }) => {
+        const [{ withSendSession }, { sendDigest }, { sendFailed, summariseSend }] = await Promise.all([
+          import('./commands/send-session.js'),
+          import('./commands/digest-job.js'),
+          import('./commands/publish.js'),
+        ]);
+        return withSendSession(config, reporter, forceExit, async ({ store, signal }) => {
           const send = await sendDigest(config, store, id, { reporter, signal, progress, env: io.env, resendUncertain: o.resendUncertain === true });
           return { exitCode: sendFailed(send) ? 1 : 0, text: summariseSend(id, send), json: { id, ...send } };
-        }),
-      ),
+        });
+      }),
     );
 
   program
@@ -146,6 +161,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .argument('[id]', 'digest id')
     .action(async (id: string | undefined) => {
       const config = await load();
+      const { sendDetailJsonChunks, sendsCommand } = await import('./commands/sends.js');
       // One send's rows as JSON are streamed: a send to 100,000 recipients is never one string.
       if (id !== undefined && globals().json) await writeChunks(sendDetailJsonChunks(config, id));
       else print(sendsCommand(config, id));
@@ -157,19 +173,30 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .description('add an address as active (the operator vouches for consent)')
     .argument('<email>')
     .option('--name <name>', 'display name')
-    .action(run((config, email: string, o: { name?: string }) => addSubscriberCommand(config, email, o.name)));
+    .action(
+      run(async (config, email: string, o: { name?: string }) => {
+        const { addSubscriberCommand } = await import('./commands/subscribers.js');
+        return addSubscriberCommand(config, email, o.name);
+      }),
+    );
   subscribers
     .command('remove')
     .description('unsubscribe an address (its history is kept)')
     .argument('<email>')
     .option('--purge', 'delete the address and its history instead')
-    .action(run((config, email: string, o: { purge?: boolean }) => removeSubscriberCommand(config, email, o.purge === true)));
+    .action(
+      run(async (config, email: string, o: { purge?: boolean }) => {
+        const { removeSubscriberCommand } = await import('./commands/subscribers.js');
+        return removeSubscriberCommand(config, email, o.purge === true);
+      }),
+    );
   subscribers
     .command('list')
     .description('list subscribers')
     .option('--status <status>', 'only pending, active, unsubscribed or bounced')
     .action(async (o: { status?: string }) => {
       const config = await load();
+      const { listSubscribersCommand, subscribersJsonChunks } = await import('./commands/subscribers.js');
       if (globals().json) await writeChunks(subscribersJsonChunks(config, o.status));
       else print(listSubscribersCommand(config, o.status));
     });
@@ -177,13 +204,19 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .command('import')
     .description('import a CSV file (email,name,status,subscribed_at; only email required)')
     .argument('<file>')
-    .action(run((config, file: string) => importSubscribersCommand(config, file)));
+    .action(
+      run(async (config, file: string) => {
+        const { importSubscribersCommand } = await import('./commands/subscribers.js');
+        return importSubscribersCommand(config, file);
+      }),
+    );
   subscribers
     .command('export')
     .description('export the list as CSV (to stdout, or to a file)')
     .argument('[file]')
     .action(
-      run((config, file: string | undefined) => {
+      run(async (config, file: string | undefined) => {
+        const { exportSubscribersCommand } = await import('./commands/subscribers.js');
         const r = exportSubscribersCommand(config, file);
         // CSV on stdout is the export itself, also with --json.
         if (!file && globals().json) return { ...r, json: r.csv };
@@ -192,7 +225,13 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     );
 
   const scheduleAction = async (config: Config, serveOpts?: { port: number; host: string }): Promise<CommandResult> => {
+    const { checkScheduleConfig, publishOnSchedule, reloadingJobs, scheduleCommand } = await import('./commands/schedule.js');
     checkScheduleConfig(config); // before the server starts or the state is opened
+    const [{ runBuild }, { createStoreRunLock }, { openStore, thisProcessLockOwner }] = await Promise.all([
+      import('./commands/build.js'),
+      import('./schedule/index.js'),
+      import('./state/index.js'),
+    ]);
     const store = openStore(config.paths.root);
     const lock = createStoreRunLock({
       store,
@@ -215,6 +254,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     let server: RunningServer | null = null;
     try {
       if (serveOpts) {
+        const { startServer } = await import('./commands/serve.js');
         server = await startServer(config, reporter, { ...serveOpts, handleSignals: false, env: io.env });
         reporter.info(`serving ${config.paths.out} at ${server.url}`);
       }
@@ -249,6 +289,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--schedule', 'also run the scheduler in this process')
     .action(async (o: { port: string; host: string; schedule?: boolean }) => {
+      const { parsePort, serveCommand } = await import('./commands/serve.js');
       const port = parsePort(o.port);
       const config = await load();
       if (o.schedule) {

@@ -19,7 +19,8 @@ import { join, resolve } from 'node:path';
 import { GazetteError } from '../errors.js';
 import type { OutputFile } from '../model/index.js';
 import { checkOutputPath } from '../output/output-path.js';
-import { readManifest, writeManifest, type ManifestEntry } from '../output/output-manifest.js';
+import { readManifest, writeManifest, type Manifest, type ManifestEntry } from '../output/output-manifest.js';
+import type { StagedOutputFile } from '../output/output-stager.js';
 import { writeOutput, type WriteResult } from '../output/write-output.js';
 import { outputRecord, recordVouches, type OutputRecord } from './build-cache.js';
 import type { RenderUnit } from './render-plan.js';
@@ -45,6 +46,8 @@ export interface KeyedWriteResult extends WriteResult {
   readonly renderedKeys: ReadonlySet<string>;
   /** Time spent rendering (and loading bodies for it), within the whole call. */
   readonly renderMs: number;
+  /** The output manifest as saved at the end (the one read at the start, after a dry run). */
+  readonly manifest: Manifest;
 }
 
 /**
@@ -76,13 +79,25 @@ export async function writeKeyed(outDir: string, units: readonly RenderUnit[], o
   const stale = [...manifest.files.keys()].some((p) => !produced.has(p));
 
   if (toRender.length === 0 && !stale && manifest.pendingTemps.length === 0) {
+    let saved: Manifest = manifest;
     if (!opts.dryRun && settled.size > 0) {
       const files = new Map(manifest.files);
       for (const [p, entry] of settled) files.set(p, entry);
-      writeManifest(opts.manifestFile, { outDir: root, files, pendingTemps: [] });
+      saved = { outDir: root, files, pendingTemps: [] };
+      writeManifest(opts.manifestFile, saved);
     }
     // Every file reused: the records stay as they were (those of files no longer produced are harmless).
-    return { written: [], unchanged: reusedPaths.size, removed: [], records: opts.dryRun ? new Map() : opts.previous, rendered: 0, recordsChanged: false, renderedKeys: new Set(), renderMs: 0 };
+    return {
+      written: [],
+      unchanged: reusedPaths.size,
+      removed: [],
+      records: opts.dryRun ? new Map() : opts.previous,
+      rendered: 0,
+      recordsChanged: false,
+      renderedKeys: new Set(),
+      renderMs: 0,
+      manifest: saved,
+    };
   }
   const records = new Map<string, OutputRecord>();
   for (const p of reusedPaths) records.set(p, opts.previous.get(p)!);
@@ -107,13 +122,14 @@ export async function writeKeyed(outDir: string, units: readonly RenderUnit[], o
   }
   const rendered = toRender.reduce((n, u) => n + u.paths.length, 0);
   const renderedKeys = new Set(toRender.map((u) => u.key));
-  if (opts.dryRun) return { ...result, unchanged: result.unchanged + reusedPaths.size, records: new Map(), rendered, recordsChanged: false, renderedKeys, renderMs: timer.ms };
+  if (opts.dryRun) return { ...result, unchanged: result.unchanged + reusedPaths.size, records: new Map(), rendered, recordsChanged: false, renderedKeys, renderMs: timer.ms, manifest };
 
   // The writer's manifest now describes every file it was given; add back the reused ones.
   const written = readManifest(subManifest, root);
   const merged = new Map(written.files);
   for (const p of reusedPaths) merged.set(p, entryOf(p));
-  writeManifest(opts.manifestFile, { outDir: root, files: merged, pendingTemps: written.pendingTemps });
+  const saved: Manifest = { outDir: root, files: merged, pendingTemps: written.pendingTemps };
+  writeManifest(opts.manifestFile, saved);
   rmSync(subManifest, { force: true });
   let recordsChanged = false;
   for (const u of toRender) {
@@ -127,7 +143,7 @@ export async function writeKeyed(outDir: string, units: readonly RenderUnit[], o
   }
   // Otherwise unchanged only if no path came or went.
   if (!recordsChanged) recordsChanged = records.size !== opts.previous.size || [...records.keys()].some((p) => !opts.previous.has(p));
-  return { ...result, unchanged: result.unchanged + reusedPaths.size, records, rendered, recordsChanged, renderedKeys, renderMs: timer.ms };
+  return { ...result, unchanged: result.unchanged + reusedPaths.size, records, rendered, recordsChanged, renderedKeys, renderMs: timer.ms, manifest: saved };
 }
 
 /**
@@ -185,7 +201,7 @@ function intact(
   return true;
 }
 
-function* renderAll(units: readonly RenderUnit[], timer: { ms: number }): Generator<OutputFile> {
+function* renderAll(units: readonly RenderUnit[], timer: { ms: number }): Generator<OutputFile | StagedOutputFile> {
   for (const u of units) {
     const started = performance.now();
     const files = u.render();

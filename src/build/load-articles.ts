@@ -16,12 +16,13 @@ import type { FirstSeenLedger } from '../content/first-seen-ledger.js';
 import { assembleContent, type FileOutcome, type LoadResult } from '../content/load-content.js';
 import { parseFingerprint } from '../content/parse-cache.js';
 import type { Article, Site } from '../model/index.js';
+import type { OutputStager } from '../output/output-stager.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import { ArticleBodies, type BodyStore } from './article-bodies.js';
 import type { ArticleMeta, BuildCache, CachedSource } from './build-cache.js';
 import { stampStillHolds } from './file-stamp.js';
 import { runParseTasks, type PoolOptions } from './parse-pool.js';
-import type { ParseTask, RenderedPage } from './parse-task.js';
+import type { KeptPage, ParseResult, ParseTask } from './parse-task.js';
 
 export interface LoadArticlesOptions {
   readonly root: string;
@@ -35,6 +36,11 @@ export interface LoadArticlesOptions {
   readonly pool?: PoolOptions;
   /** Where bodies of articles feeds show are kept (see ArticleBodies). */
   readonly keepBodies?: { readonly store: BodyStore; readonly identity: string };
+  /**
+   * When given, each page rendered while parsing is written out under its temporary name at once
+   * (output-stager.ts), while other articles are still being parsed, and only its name is kept.
+   */
+  readonly stager?: OutputStager;
 }
 
 /** Which version of an article a render used: equal ids, equal output. */
@@ -50,13 +56,15 @@ export interface LoadedArticles {
   /** By source path, for every article in `content.articles`. */
   readonly identities: ReadonlyMap<string, ArticleIdentity>;
   /** Pages rendered while parsing, by source path. */
-  readonly pages: Map<string, RenderedPage>;
+  readonly pages: Map<string, KeptPage>;
   readonly bodies: ArticleBodies;
   /** The cache's new `sources` (parse settings included). */
   readonly cache: Pick<BuildCache, 'parseSettings' | 'sources'>;
   /** False when `cache` is exactly what was loaded (nothing to save). */
   readonly cacheChanged: boolean;
   readonly counts: { readonly parsed: number; readonly reused: number };
+  /** Source paths of every article file, in listing order. */
+  readonly files: readonly string[];
 }
 
 export async function loadArticles(opts: LoadArticlesOptions): Promise<LoadedArticles> {
@@ -91,12 +99,18 @@ export async function loadArticles(opts: LoadArticlesOptions): Promise<LoadedArt
   });
   const reusedByStat = sources.size;
 
-  const pages = new Map<string, RenderedPage>();
+  const pages = new Map<string, KeptPage>();
   const shared = new SharedValues();
   let parsed = 0;
   let same = 0;
-  const setup = { site, now, ...(opts.templates ? { templates: opts.templates } : {}) };
-  const { results } = tasks.length > 0 ? await runParseTasks(tasks, setup, opts.pool) : { results: [] };
+  const stager = opts.stager;
+  const setup = { site, now, ...(opts.templates ? { templates: opts.templates } : {}), ...(stager ? { staging: stager.area } : {}) };
+  // Whichever thread staged a page, the main thread's stager answers for it from here on.
+  const adopt = (r: ParseResult): ParseResult => {
+    if (stager && r.kind === 'parsed' && r.page && 'staged' in r.page) stager.adopt(r.page.staged);
+    return r;
+  };
+  const { results } = tasks.length > 0 ? await runParseTasks(tasks, setup, opts.pool, adopt) : { results: [] };
   results.forEach((r, t) => {
     const i = taskFile[t]!;
     const file = files[i]!;
@@ -128,7 +142,16 @@ export async function loadArticles(opts: LoadArticlesOptions): Promise<LoadedArt
     identities.set(article.sourcePath, identityOf(article, source));
   }
   const cacheChanged = opts.cache.parseSettings !== parseSettings || reusedByStat !== sources.size || sources.size !== previous.size;
-  return { content, identities, pages, bodies, cache: { parseSettings, sources }, cacheChanged, counts: { parsed, reused: reusedByStat + same } };
+  return {
+    content,
+    identities,
+    pages,
+    bodies,
+    cache: { parseSettings, sources },
+    cacheChanged,
+    counts: { parsed, reused: reusedByStat + same },
+    files: files.map((f) => f.sourcePath),
+  };
 }
 
 /**

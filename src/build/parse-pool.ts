@@ -47,10 +47,19 @@ export interface ParseRun {
   readonly workerBatches: number;
 }
 
-export async function runParseTasks(tasks: readonly ParseTask[], setup: ParseSetup, options: PoolOptions = {}): Promise<ParseRun> {
+/**
+ * `onResult` sees each result on the main thread as soon as it arrives, whichever thread ran it,
+ * and may replace it (the build writes a rendered page out there, and keeps only its name).
+ */
+export async function runParseTasks(
+  tasks: readonly ParseTask[],
+  setup: ParseSetup,
+  options: PoolOptions = {},
+  onResult: (r: ParseResult) => ParseResult = (r) => r,
+): Promise<ParseRun> {
   const results = new Array<ParseResult>(tasks.length);
   const put = (batchResults: readonly ParseResult[]): void => {
-    for (const r of batchResults) results[r.index] = r;
+    for (const r of batchResults) results[r.index] = onResult(r);
   };
   const threads = options.threads ?? defaultThreads();
   const minTasks = options.minTasksForWorkers ?? MIN_TASKS_FOR_WORKERS;

@@ -14,6 +14,7 @@ import { parseArticleFile, readArticleFile, type FileOutcome } from '../content/
 import { parseFingerprint } from '../content/parse-cache.js';
 import type { Problem } from '../errors.js';
 import type { Article, Site } from '../model/index.js';
+import { OutputStager, type StagedOutputFile, type StagingArea } from '../output/output-stager.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import { createPageRenderer, type PageRenderer } from '../render/pages.js';
 import { stampOf, type FileStamp } from './file-stamp.js';
@@ -39,6 +40,9 @@ export interface RenderedPage {
   readonly bytes: Uint8Array;
 }
 
+/** A rendered page as the build keeps it: its bytes, or the staged file holding them. */
+export type KeptPage = RenderedPage | StagedOutputFile;
+
 export type ParseResult =
   | { readonly kind: 'unreadable'; readonly index: number; readonly problem: Problem }
   | { readonly kind: 'same'; readonly index: number; readonly stamp: FileStamp; readonly fingerprint: string }
@@ -51,7 +55,8 @@ export type ParseResult =
       readonly outcome: FileOutcome;
       /** sha256 of the article without its body: what list pages show of it. */
       readonly metaHash?: string;
-      readonly page?: RenderedPage;
+      /** Rendered bytes from the thread that parsed it; on the main thread, possibly staged. */
+      readonly page?: KeptPage;
     };
 
 /** What every thread needs to run tasks; cloned into each worker once. */
@@ -61,21 +66,32 @@ export interface ParseSetup {
   readonly now: Date;
   /** Needed only when tasks render pages. */
   readonly templates?: TemplateSources;
+  /**
+   * When given, a rendered page is written out at once under its temporary name by the thread
+   * that rendered it (output-stager.ts), and only the name travels back.
+   */
+  readonly staging?: StagingArea;
 }
 
 export interface ParseContext {
   readonly setup: ParseSetup;
   renderer(): PageRenderer;
+  stager(): OutputStager | undefined;
 }
 
 export function createParseContext(setup: ParseSetup): ParseContext {
   let renderer: PageRenderer | undefined;
+  let stager: OutputStager | undefined;
   return {
     setup,
     renderer() {
       if (!setup.templates) throw new Error('page rendering needs the templates');
       renderer ??= createPageRenderer(setup.templates);
       return renderer;
+    },
+    stager() {
+      if (setup.staging) stager ??= OutputStager.join(setup.staging);
+      return stager;
     },
   };
 }
@@ -96,11 +112,13 @@ export function runParseTask(task: ParseTask, ctx: ParseContext): ParseResult {
   const outcome = parseArticleFile(sourcePath, read.bytes, site, now);
   const { article } = outcome;
   if (!article) return { kind: 'parsed', index, stamp, fingerprint, outcome };
-  let page: RenderedPage | undefined;
+  let page: KeptPage | undefined;
   if (task.renderPage && article.dateSource === 'front-matter' && isPublished(article, now)) {
     try {
       const file = ctx.renderer().renderArticle(site, article);
-      page = { path: file.path, bytes: typeof file.content === 'string' ? encoder.encode(file.content) : file.content };
+      const bytes = typeof file.content === 'string' ? encoder.encode(file.content) : file.content;
+      const staged = ctx.stager()?.stage(file.path, bytes);
+      page = staged ? { path: file.path, staged } : { path: file.path, bytes };
     } catch {
       // The page is rendered again where it is needed, and the template error reported there.
     }

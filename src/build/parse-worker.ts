@@ -26,7 +26,7 @@ if (port) {
       const results = request.tasks.map((task) => runParseTask(task, ctx));
       for (const r of results) {
         // Transfer a page's buffer only when the page owns all of it (and only once).
-        const bytes = r.kind === 'parsed' ? r.page?.bytes : undefined;
+        const bytes = r.kind === 'parsed' && r.page && 'bytes' in r.page ? r.page.bytes : undefined;
         if (!bytes || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) continue;
         if (bytes.buffer instanceof ArrayBuffer && !transfer.includes(bytes.buffer)) transfer.push(bytes.buffer);
       }

@@ -22,7 +22,8 @@ import type { TemplateSources } from '../render/page-sources.js';
 import type { PageRenderer } from '../render/pages.js';
 import { codeIdentity } from './code-identity.js';
 import type { ArticleIdentity } from './load-articles.js';
-import type { RenderedPage } from './parse-task.js';
+import type { KeptPage } from './parse-task.js';
+import type { StagedOutputFile } from '../output/output-stager.js';
 
 export interface RenderUnit {
   /** Feeds read article bodies; pages show one article; lists show many; assets none. */
@@ -33,7 +34,7 @@ export interface RenderUnit {
   readonly paths: readonly string[];
   /** Articles whose body the rendering reads: loaded together before rendering. */
   bodies(): readonly Article[];
-  render(): readonly OutputFile[];
+  render(): readonly (OutputFile | StagedOutputFile)[];
 }
 
 export interface TagGroup {
@@ -52,7 +53,7 @@ export interface PlanInput {
   readonly byTag: ReadonlyMap<string, TagGroup>;
   readonly identities: ReadonlyMap<string, ArticleIdentity>;
   /** Article pages already rendered while parsing, by source path. */
-  readonly pages: ReadonlyMap<string, RenderedPage>;
+  readonly pages: ReadonlyMap<string, KeptPage>;
   readonly staticFiles: readonly OutputFile[];
   /** Digests made so far: their web versions, the archive page and the archive's feeds. */
   readonly digests?: readonly ArchivedDigest[];
@@ -81,7 +82,7 @@ export function planOutputs(input: PlanInput): RenderUnit[] {
     const pre = pages.get(article.sourcePath);
     units.push(
       unit('page', `${articlePrefix}:${full(article)}`, [articlePath(article.slug)], () => (pre ? [] : [article]), () => [
-        pre ? { path: pre.path, content: pre.bytes } : renderer().renderArticle(site, article),
+        pre ? ('bytes' in pre ? { path: pre.path, content: pre.bytes } : pre) : renderer().renderArticle(site, article),
       ]),
     );
   }
@@ -122,7 +123,7 @@ function unit(
   key: string,
   paths: readonly string[],
   bodies: () => readonly Article[],
-  render: () => readonly OutputFile[],
+  render: () => readonly (OutputFile | StagedOutputFile)[],
 ): RenderUnit {
   let chosen: readonly Article[] | undefined;
   return {
@@ -138,7 +139,7 @@ function unit(
       }
       // As UTF-8 at once: the writer hashes and writes bytes without encoding twice, and a page
       // with one character beyond Latin-1 (a curly quote) takes half the memory of its string.
-      return files.map((f) => (typeof f.content === 'string' ? { path: f.path, content: Buffer.from(f.content, 'utf8') } : f));
+      return files.map((f) => ('content' in f && typeof f.content === 'string' ? { path: f.path, content: Buffer.from(f.content, 'utf8') } : f));
     },
   };
 }

@@ -10,9 +10,8 @@
  * lost, damaged or outdated cache can make a build slower, never different: the bytes written are
  * always those of a build from scratch.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dropBuildStamp, inputsHash, justStamp, staticStamps, writeBuildStamp } from '../build/build-stamp.js';
 import { codeIdentity } from '../build/code-identity.js';
 import { readBuildCache, writeBuildCache, type BuildCache } from '../build/build-cache.js';
 import { writeKeyed } from '../build/keyed-write.js';
@@ -23,16 +22,21 @@ import { isPublished } from '../content/is-published.js';
 import type { LoadResult } from '../content/load-content.js';
 import { GazetteError, formatProblem } from '../errors.js';
 import type { Article } from '../model/index.js';
-import { copyStaticDir } from '../output/copy-static-dir.js';
+import { copyStaticDir, listStaticFiles } from '../output/copy-static-dir.js';
+import { OutputStager, sweepDeadStagings } from '../output/output-stager.js';
 import { loadTemplates } from '../output/load-templates.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import { createPageRenderer, type PageRenderer } from '../render/pages.js';
 import { openStore, type Store } from '../state/index.js';
+import { buildJson, summariseBuild, templatesDir, type BuildReport } from './build-summary.js';
 import type { CommandResult, Reporter } from './command-result.js';
 import { archivedDigestsFromStore } from './digest-archive.js';
 
-/** Gazette's own templates, used when the site has no templates/ folder of its own. */
-export const DEFAULT_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
+/** Under .gazette/: the marks of builds staging files in out/ (output-stager.ts). */
+const STAGING_DIR = 'staging';
+
+
+export { buildJson, DEFAULT_TEMPLATES, summariseBuild, templatesDir, type BuildReport } from './build-summary.js';
 
 /** The build cache, under the state folder (never under out/). */
 export const BUILD_CACHE_FILE = 'build-cache.bin';
@@ -48,39 +52,6 @@ export interface BuildOptions {
   readonly threads?: number;
 }
 
-export interface BuildReport {
-  readonly articles: number;
-  readonly published: number;
-  readonly heldBack: number;
-  readonly tags: number;
-  readonly written: number;
-  readonly unchanged: number;
-  readonly removed: number;
-  /**
-   * Files parsed by this build: changed articles, and unchanged ones whose body a re-rendered
-   * page or feed needed and the state store did not keep.
-   */
-  readonly parsed: number;
-  /** Output files rendered by this build; the others were unchanged on disk and left alone. */
-  readonly rendered: number;
-  readonly warnings: readonly string[];
-  readonly durationMs: number;
-  /**
-   * Where the time went: finding and parsing the content; rendering (with the bodies it needed);
-   * writing out/ (comparing, writing, cleaning); saving the caches.
-   */
-  readonly timings: { readonly contentMs: number; readonly renderMs: number; readonly writeMs: number; readonly cacheMs: number };
-  /**
-   * The published articles, newest first: what the digest step selects from. The body (`html`) of
-   * an article unchanged since the last build is parsed again when first read.
-   */
-  readonly publishedArticles: readonly Article[];
-}
-
-export function templatesDir(config: Config): string {
-  return existsSync(join(config.paths.templates, 'layout.liquid')) ? config.paths.templates : DEFAULT_TEMPLATES;
-}
-
 export async function runBuild(config: Config, reporter: Reporter, options: BuildOptions = {}): Promise<BuildReport> {
   const started = performance.now();
   const now = options.now ?? new Date();
@@ -90,6 +61,17 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
   const cacheFile = join(config.paths.state, BUILD_CACHE_FILE);
   const pool = options.threads === undefined ? {} : { threads: options.threads };
   let detach = (): void => {};
+  // Pages rendered while parsing are written out under temporary names at once (never in a dry run).
+  const stagingDir = join(config.paths.state, STAGING_DIR);
+  if (!dryRun) sweepDeadStagings(config.paths.out, stagingDir);
+  const stager = dryRun ? undefined : OutputStager.create(config.paths.out, stagingDir);
+  // Until this build completes, no stamp vouches for out/ (build-stamp.ts).
+  if (!dryRun) dropBuildStamp(config);
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    reporter.warn(message);
+  };
   try {
     // A content problem is reported before a template one, as always: hold the template error.
     const templates = await loadTemplates(templatesDir(config)).then(
@@ -108,6 +90,7 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       pool,
       ...(templates.sources ? { templates: templates.sources } : {}),
       ...(dryRun ? {} : { keepBodies: { store, identity } }),
+      ...(stager ? { stager } : {}),
     });
     const { content } = loaded;
     detach = () => loaded.bodies.detach();
@@ -119,10 +102,15 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
     throwOnProblems(content);
     const sources = templates.sources;
     if (!sources) throw templates.error;
-    for (const w of content.warnings) reporter.warn(formatProblem(w));
+    for (const w of content.warnings) warn(formatProblem(w));
 
     const published = content.articles.filter((a) => isPublished(a, now));
     const byTag = groupByTag(published);
+    // Static files are stamped before they are read: a change while the build runs shows next time.
+    const staticDir = join(config.paths.root, 'static');
+    const staticList = await listStaticFiles(staticDir);
+    const statics = staticStamps(staticDir, staticList.map((f) => f.path), Date.now());
+    const digestRecords = store.listDigests();
     let renderer: PageRenderer | undefined;
     const units = planOutputs({
       site,
@@ -132,8 +120,8 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       byTag,
       identities: loaded.identities,
       pages: loaded.pages,
-      staticFiles: await copyStaticDir(join(config.paths.root, 'static')),
-      digests: archivedDigestsFromStore(store.listDigests(), { articles: published, warn: (m) => reporter.warn(m) }),
+      staticFiles: await copyStaticDir(staticDir, staticList),
+      digests: archivedDigestsFromStore(digestRecords, { articles: published, warn }),
     });
     if (!dryRun && content.newlySeen.length > 0) store.recordFirstSeen(content.newlySeen);
     const result = await writeKeyed(config.paths.out, units, {
@@ -154,6 +142,31 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
     const bodies = feedsRendered && !dryRun ? loaded.bodies.keepBodies(feeds.flatMap((u) => u.bodies()), cache.bodies) : cache.bodies;
     loaded.bodies.release();
     save(result.records, bodies, result.recordsChanged || bodies !== cache.bodies);
+    if (!dryRun && statics) {
+      const contentStamps = loaded.files.map((path) => [path, loaded.cache.sources.get(path)] as const);
+      if (contentStamps.every(([, stamp]) => stamp !== undefined)) {
+        const held = content.articles.filter((a) => !a.draft && !isPublished(a, now)).map((a) => a.date.getTime());
+        writeBuildStamp(
+          config,
+          {
+            inputs: inputsHash(config, sources, digestRecords),
+            until: held.length > 0 ? Math.min(...held) : null,
+            content: contentStamps.map(([path, s]) => [path, justStamp(s!)] as const),
+            statics,
+            outputs: [],
+            report: {
+              articles: content.articles.length,
+              published: published.length,
+              heldBack: content.articles.length - published.length,
+              tags: byTag.size,
+              outputs: result.written.length + result.unchanged,
+              warnings,
+            },
+          },
+          result.manifest,
+        );
+      }
+    }
     return {
       articles: content.articles.length,
       published: published.length,
@@ -175,6 +188,7 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       publishedArticles: published,
     };
   } finally {
+    stager?.discard();
     detach();
     if (!options.store) store.close();
   }
@@ -204,16 +218,3 @@ export async function buildCommand(config: Config, reporter: Reporter, options: 
   return { exitCode: 0, text: summariseBuild(report), json: buildJson(report) };
 }
 
-export function buildJson(report: BuildReport): Record<string, unknown> {
-  const { publishedArticles: _omit, ...rest } = report;
-  return { ...rest, durationMs: Math.round(report.durationMs), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
-}
-
-export function summariseBuild(r: BuildReport): string {
-  const held = r.heldBack ? `, ${r.heldBack} held back` : '';
-  return (
-    `${r.articles} article${r.articles === 1 ? '' : 's'} read: ${r.published} published${held}; ` +
-    `${r.written} file${r.written === 1 ? '' : 's'} written, ${r.removed} removed, ${r.unchanged} unchanged ` +
-    `in ${(r.durationMs / 1000).toFixed(2)} s`
-  );
-}

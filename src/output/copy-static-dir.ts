@@ -10,8 +10,27 @@ import type { OutputFile } from '../model/index.js';
 /** Operating-system litter and version-control folders: never part of a site. */
 const IGNORED = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini', '.git', '.svn', '.hg']);
 
+/** A file under static/: its path in out/ (and relative to static/) and where it is now. */
+export interface StaticFile {
+  readonly path: string;
+  readonly abs: string;
+}
+
 /** Every file under `staticDir`, sorted by path; [] when the folder does not exist. */
-export async function copyStaticDir(staticDir: string): Promise<OutputFile[]> {
+export async function copyStaticDir(staticDir: string, listed?: readonly StaticFile[]): Promise<OutputFile[]> {
+  const files: OutputFile[] = [];
+  for (const { path, abs } of listed ?? (await listStaticFiles(staticDir))) {
+    try {
+      files.push({ path, content: await readFile(abs) });
+    } catch (e) {
+      throw new GazetteError('OUTPUT', `${abs}: cannot read: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return files;
+}
+
+/** The files `copyStaticDir` copies, without reading them, sorted by path. */
+export async function listStaticFiles(staticDir: string): Promise<StaticFile[]> {
   let top;
   try {
     top = await stat(staticDir);
@@ -20,12 +39,12 @@ export async function copyStaticDir(staticDir: string): Promise<OutputFile[]> {
     throw new GazetteError('OUTPUT', `${staticDir}: cannot read: ${(e as Error).message}`, { cause: e });
   }
   if (!top.isDirectory()) throw new GazetteError('OUTPUT', `${staticDir}: expected a folder of static files`);
-  const files: OutputFile[] = [];
+  const files: StaticFile[] = [];
   await walk(staticDir, '', files, new Set([await realpath(staticDir)]));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function walk(dir: string, prefix: string, out: OutputFile[], seen: Set<string>): Promise<void> {
+async function walk(dir: string, prefix: string, out: StaticFile[], seen: Set<string>): Promise<void> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -51,12 +70,6 @@ async function walk(dir: string, prefix: string, out: OutputFile[], seen: Set<st
       }
     }
     if (isDir) await walk(abs, `${path}/`, out, seen);
-    else if (isFile) {
-      try {
-        out.push({ path, content: await readFile(abs) });
-      } catch (e) {
-        throw new GazetteError('OUTPUT', `${abs}: cannot read: ${(e as Error).message}`, { cause: e });
-      }
-    }
+    else if (isFile) out.push({ path, abs });
   }
 }

@@ -11,10 +11,10 @@ import { basename, dirname, join } from 'node:path';
  * A temporary name beside `file`: hidden, tagged with our pid and a random part so concurrent
  * writers never collide, and short enough for a 255-byte file-name limit.
  */
-export function tempPathFor(file: string): string {
+export function tempPathFor(file: string, tag: string = randomBytes(6).toString('hex')): string {
   const base = basename(file);
   const short = Buffer.byteLength(base) > 120 ? Buffer.from(base).subarray(0, 120).toString('utf8').replace(/\uFFFD+$/, '') : base;
-  return join(dirname(file), `.${short}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  return join(dirname(file), `.${short}.${process.pid}.${tag}.tmp`);
 }
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {

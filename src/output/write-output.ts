@@ -19,6 +19,7 @@ import { GazetteError } from '../errors.js';
 import type { OutputFile } from '../model/index.js';
 import { checkOutputPath } from './output-path.js';
 import { readManifest, writeManifest, type Manifest, type ManifestEntry } from './output-manifest.js';
+import { isStaged, type StagedOutputFile } from './output-stager.js';
 import { tempPathFor } from './write-file-atomic.js';
 
 export interface WriteOptions {
@@ -49,13 +50,20 @@ interface Change {
   readonly path: string;
   readonly abs: string;
   readonly temp: string;
-  /** Kept as given (a string is encoded only when written), so a full rebuild holds one copy. */
-  readonly content: string | Uint8Array;
+  /**
+   * Kept as given (a string is encoded only when written), so a full rebuild holds one copy;
+   * undefined for a staged file, already written under `temp`.
+   */
+  readonly content: string | Uint8Array | undefined;
   readonly size: number;
   readonly sha256: string;
 }
 
-export async function writeOutput(outDir: string, files: Iterable<OutputFile>, opts: WriteOptions): Promise<WriteResult> {
+/**
+ * `files` may include staged files (output-stager.ts): already written under their temporary
+ * name, they are compared, renamed or deleted like any other, and never written again.
+ */
+export async function writeOutput(outDir: string, files: Iterable<OutputFile | StagedOutputFile>, opts: WriteOptions): Promise<WriteResult> {
   const root = resolve(outDir);
   const dryRun = opts.dryRun === true;
   const previous = readManifest(opts.manifestFile, root);
@@ -69,6 +77,27 @@ export async function writeOutput(outDir: string, files: Iterable<OutputFile>, o
   for (const file of files) {
     const path = checkOutputPath(file.path);
     if (next.has(path)) throw new GazetteError('OUTPUT', `output path "${path}" is produced twice in one build (two sources map to the same file)`);
+    if (isStaged(file)) {
+      const { temp, sha256, size } = file.staged;
+      const abs = join(root, path);
+      const stat = lstatQuiet(abs);
+      const prev = previous.files.get(path);
+      if (stat?.isFile() && stat.size === size) {
+        const checkedAt = Date.now();
+        const known = prev !== undefined && prev.sha256 === sha256 && trusted(prev, stat);
+        if (known || sameFiles(abs, temp)) {
+          rmSync(temp, { force: true });
+          const entry: ManifestEntry = known ? prev : { sha256, size, mtimeMs: stat.mtimeMs, checkedAt };
+          next.set(path, entry);
+          unchanged += 1;
+          if (entry !== prev) manifestDirty = true;
+          continue;
+        }
+      }
+      next.set(path, { sha256, size, mtimeMs: null, checkedAt: 0 });
+      changes.push({ path, abs, temp, content: undefined, size, sha256 });
+      continue;
+    }
     const content = file.content;
     // Hash and measure the string itself: no byte copy unless the file must be compared or written.
     const size = typeof content === 'string' ? Buffer.byteLength(content, 'utf8') : content.byteLength;
@@ -101,6 +130,7 @@ export async function writeOutput(outDir: string, files: Iterable<OutputFile>, o
   const stale = [...previous.files.keys()].filter((p) => !next.has(p)).sort();
 
   if (dryRun) {
+    for (const c of changes) if (c.content === undefined) rmSync(c.temp, { force: true });
     const removed = stale.filter((p) => lstatQuiet(join(root, p)) !== undefined);
     return { written: changes.map((c) => c.path), unchanged, removed };
   }
@@ -127,6 +157,7 @@ export async function writeOutput(outDir: string, files: Iterable<OutputFile>, o
   try {
     for (const c of changes) {
       current = c;
+      if (c.content === undefined) continue; // staged: written already
       const created = mkdirSync(dirname(c.abs), { recursive: true });
       if (created) createdDirs.push(created);
       writeFileSync(c.temp, c.content, { flag: 'wx' });
@@ -194,6 +225,14 @@ function lstatQuiet(abs: string): Stats | undefined {
 
 function toBytes(content: string | Uint8Array): Uint8Array {
   return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+}
+
+function sameFiles(a: string, b: string): boolean {
+  try {
+    return readFileSync(a).equals(readFileSync(b));
+  } catch {
+    return false;
+  }
 }
 
 function sameBytes(abs: string, bytes: Uint8Array): boolean {

@@ -56,7 +56,7 @@ describe('the parse pool', () => {
     expect(kinds.filter((k) => k === 'problems')).toHaveLength(2);
     expect(kinds.at(-1)).toBe('unreadable');
     const page = two.results.find((r) => r.kind === 'parsed' && r.page)!;
-    expect(page.kind === 'parsed' && new TextDecoder().decode(page.page!.bytes)).toMatch(/^<!doctype html>/);
+    expect(page.kind === 'parsed' && page.page && 'bytes' in page.page && new TextDecoder().decode(page.page.bytes)).toMatch(/^<!doctype html>/);
   });
 
   it('reports bytes that still match a cached fingerprint as `same`, without parsing them', async () => {

@@ -82,7 +82,7 @@ describe('render keys', () => {
     const plan = await input(articles((i) => `Body ${i}.`), (a) => ({ full: a.sourcePath, meta: a.sourcePath }));
     const units = planOutputs({ ...plan, staticFiles: [{ path: 'robots.txt', content: 'x' }] });
     const stat = units.find((u) => u.paths[0] === 'robots.txt')!;
-    expect(stat.render().map((f) => ({ path: f.path, text: Buffer.from(f.content).toString('utf8') }))).toEqual([{ path: 'robots.txt', text: 'x' }]);
+    expect(stat.render().map((f) => ({ path: f.path, text: 'content' in f ? Buffer.from(f.content).toString('utf8') : 'staged' }))).toEqual([{ path: 'robots.txt', text: 'x' }]);
     const lying = planOutputs({ ...plan, renderer: () => ({ ...plan.renderer(), renderIndex: () => ({ path: 'elsewhere.html', content: '' }) }) });
     expect(() => lying.find((u) => u.paths[0] === 'index.html')!.render()).toThrow(/expected index\.html/);
   });

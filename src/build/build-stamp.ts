@@ -1,0 +1,177 @@
+/**
+ * The no-change shortcut. A build whose inputs are all as the last complete build found them, and
+ * whose outputs are all still exactly as it left them, has nothing to do: this module proves that
+ * with stat() calls alone (no parsing, no cache loading, no rendering) and hands back the last
+ * build's report. Anything it cannot prove sends the build down the full path, which is always
+ * correct; the shortcut only ever saves time.
+ *
+ * What a build reads, and how each is checked:
+ * - article files: the same list of paths, each with the stat stamp it had when the build read
+ *   it, under the racy-timestamp rule of file-stamp.ts (a file changed within 2 s of being read is
+ *   never trusted on stat);
+ * - the config, the templates and Gazette's code (code-identity.ts): hashed, as the build used them;
+ * - static/ files: the stat stamps taken before the build copied them, under the same rule;
+ * - the digests in the state store (the archive's pages): hashed rows;
+ * - the clock: the first held-back article's date; from then on the shortcut is off.
+ * And every output file must stat exactly as the writer's manifest recorded it, with the writer's
+ * own trust rule (its bytes confirmed at least 2 s after its mtime).
+ *
+ * The stamp is deleted when a full build starts and written when one completes, so a build that
+ * fails or is killed half-way never leaves a stamp that vouches for its output.
+ */
+import { createHash } from 'node:crypto';
+import { lstatSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config/index.js';
+import { listContentFiles } from '../content/content-files.js';
+import type { Manifest } from '../output/output-manifest.js';
+import { writeFileAtomic } from '../output/write-file-atomic.js';
+import type { TemplateSources } from '../render/page-sources.js';
+import type { DigestRecord } from '../model/index.js';
+import { codeIdentity } from './code-identity.js';
+import { RACY_MS, stampOf, stampStillHolds, type FileStamp } from './file-stamp.js';
+
+export const BUILD_STAMP_FILE = 'build-stamp.json';
+const VERSION = 1;
+
+/** What the last build reported, replayed by a build that takes the shortcut. */
+export interface StampedReport {
+  readonly articles: number;
+  readonly published: number;
+  readonly heldBack: number;
+  readonly tags: number;
+  /** Output files: all unchanged when the shortcut is taken. */
+  readonly outputs: number;
+  readonly warnings: readonly string[];
+}
+
+export interface BuildStamp {
+  /** Hash of the config, templates, code and digests the build used. */
+  readonly inputs: string;
+  /** Epoch ms of the first held-back article: the output changes then. */
+  readonly until: number | null;
+  /** Every article file, in listing order, with the stamp it was read under. */
+  readonly content: readonly (readonly [string, FileStamp])[];
+  /** Every static file with its stamp taken before the build copied it. */
+  readonly statics: readonly (readonly [string, FileStamp])[];
+  /** Every output file: path, size, mtime. */
+  readonly outputs: readonly (readonly [string, number, number])[];
+  readonly report: StampedReport;
+}
+
+export function stampFile(config: Config): string {
+  return join(config.paths.state, BUILD_STAMP_FILE);
+}
+
+/** Called when a full build starts: from here until it completes, nothing vouches for out/. */
+export function dropBuildStamp(config: Config): void {
+  rmSync(stampFile(config), { force: true });
+}
+
+/** The hash of what a build used besides the files: config, templates, code, digests. */
+export function inputsHash(config: Config, templates: TemplateSources, digests: readonly DigestRecord[]): string {
+  const h = createHash('sha256');
+  h.update(codeIdentity());
+  h.update('\0');
+  h.update(JSON.stringify(config));
+  h.update('\0');
+  h.update(JSON.stringify({ liquid: templates.liquid, stylesheet: templates.stylesheet }));
+  h.update('\0');
+  h.update(JSON.stringify(digests));
+  return h.digest('hex');
+}
+
+/**
+ * Stamps of the files under static/, taken before the build reads them: path relative to the
+ * static folder, as the static copier names them.
+ */
+export function staticStamps(staticDir: string, paths: readonly string[], at: number): (readonly [string, FileStamp])[] | undefined {
+  const stamps: (readonly [string, FileStamp])[] = [];
+  for (const p of paths) {
+    const s = statQuiet(join(staticDir, p));
+    if (!s) return undefined;
+    stamps.push([p, stampOf(s, at)]);
+  }
+  return stamps;
+}
+
+/**
+ * Writes the stamp for a build that just completed, unless something in it is too fresh to be
+ * trusted on stat next time (then the next build simply takes the full path).
+ */
+export function writeBuildStamp(config: Config, stamp: BuildStamp, manifest: Manifest): void {
+  const outputs: [string, number, number][] = [];
+  for (const [path, entry] of manifest.files) {
+    if (entry.mtimeMs === null || entry.checkedAt - entry.mtimeMs < RACY_MS) return;
+    outputs.push([path, entry.size, entry.mtimeMs]);
+  }
+  if (manifest.pendingTemps.length > 0) return;
+  if ([...stamp.content, ...stamp.statics].some(([, s]) => s.readAt - Math.max(s.mtimeMs, s.ctimeMs) < RACY_MS)) return;
+  writeFileAtomic(stampFile(config), `${JSON.stringify({ version: VERSION, ...stamp, outputs })}\n`);
+}
+
+/**
+ * The last build's report when nothing changed since, else undefined. `inputs` is called only
+ * once the cheap checks passed (it reads the templates and the store).
+ */
+export async function unchangedSince(
+  config: Config,
+  now: Date,
+  inputs: () => Promise<string>,
+  listStatic: () => Promise<readonly string[]>,
+): Promise<StampedReport | undefined> {
+  let stamp: BuildStamp & { version?: number };
+  try {
+    stamp = JSON.parse(readFileSync(stampFile(config), 'utf8')) as BuildStamp & { version?: number };
+  } catch {
+    return undefined;
+  }
+  if (stamp.version !== VERSION || !Array.isArray(stamp.content) || !Array.isArray(stamp.outputs) || !Array.isArray(stamp.statics)) return undefined;
+  if (stamp.until !== null && now.getTime() >= stamp.until) return undefined;
+
+  const { files, problems } = await listContentFiles(config.paths.root, config.paths.content);
+  if (problems.length > 0 || files.length !== stamp.content.length) return undefined;
+  for (let i = 0; i < files.length; i++) {
+    const [path, fileStamp] = stamp.content[i]!;
+    const file = files[i]!;
+    if (file.sourcePath !== path) return undefined;
+    const s = statQuiet(file.absolutePath);
+    if (!s || !stampStillHolds(fileStamp, s)) return undefined;
+  }
+
+  const staticDir = join(config.paths.root, 'static');
+  const statics = await listStatic();
+  if (statics.length !== stamp.statics.length) return undefined;
+  for (let i = 0; i < statics.length; i++) {
+    const [path, fileStamp] = stamp.statics[i]!;
+    if (statics[i] !== path) return undefined;
+    const s = statQuiet(join(staticDir, path));
+    if (!s || !stampStillHolds(fileStamp, s)) return undefined;
+  }
+
+  const out = resolve(config.paths.out);
+  for (const [path, size, mtimeMs] of stamp.outputs) {
+    let s: Stats | undefined;
+    try {
+      s = lstatSync(join(out, path), { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+    if (!s?.isFile() || s.size !== size || s.mtimeMs !== mtimeMs) return undefined;
+  }
+  if ((await inputs()) !== stamp.inputs) return undefined;
+  return stamp.report;
+}
+
+/** The stamp fields alone (a cached source carries its parse too). */
+export function justStamp(s: FileStamp): FileStamp {
+  return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, dev: s.dev, readAt: s.readAt };
+}
+
+function statQuiet(abs: string): Stats | undefined {
+  try {
+    return statSync(abs, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
