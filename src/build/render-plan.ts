@@ -17,7 +17,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { serialize } from 'node:v8';
 import { GazetteError } from '../errors.js';
 import { articlePath, FEED_STYLESHEET, SITE_STYLESHEET, tagDir, type Article, type OutputFile, type Site, type Tag } from '../model/index.js';
-import { feedPaths, renderFeeds, renderFeedStylesheet, type FeedScope } from '../render/feeds.js';
+import { feedPaths, newestUpTo, renderFeeds, renderFeedStylesheet, type FeedScope } from '../render/feeds.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import type { PageRenderer } from '../render/pages.js';
 import { codeIdentity } from './code-identity.js';
@@ -145,16 +145,11 @@ function unit(
 }
 
 /**
- * The articles whose bodies a feed shows: the newest `feedLimit`, as the feed renderer picks them
- * (by date, ties in the given order). Only used to load bodies ahead; the renderer decides.
+ * The articles whose bodies a feed shows: the newest `feedLimit`, as the feed renderer picks them.
+ * Only used to load bodies ahead; the renderer decides.
  */
 function newestForFeed(site: Site, articles: readonly Article[]): Article[] {
-  const limit = Math.max(0, Math.floor(site.feedLimit));
-  return articles
-    .map((article, index) => ({ article, index, time: article.date.getTime() }))
-    .sort((a, b) => b.time - a.time || a.index - b.index)
-    .slice(0, limit)
-    .map((x) => x.article);
+  return newestUpTo(articles, site.feedLimit);
 }
 
 /**

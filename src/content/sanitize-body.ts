@@ -8,15 +8,29 @@
  * which markdown-it itself writes). URLs in href/src/srcset/poster/cite go through the same
  * resolver as markdown links, so they come out absolute, and unsafe schemes are dropped.
  */
-import sanitizeHtml from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type sanitizeHtml from 'sanitize-html';
 import { SAFE_PROTOCOLS, type UrlResolver } from './url-resolver.js';
+
+// sanitize-html (htmlparser2, postcss …) takes ~50 ms to load, and most bodies never need it:
+// it is loaded on the first body that has raw HTML (synchronously: parsing is synchronous).
+const loadCommonJs = createRequire(import.meta.url);
+let loaded: { sanitize: typeof sanitizeHtml; options: sanitizeHtml.IOptions } | undefined;
+
+function sanitizer(): { sanitize: typeof sanitizeHtml; options: sanitizeHtml.IOptions } {
+  if (!loaded) {
+    const sanitize = loadCommonJs('sanitize-html') as typeof sanitizeHtml;
+    loaded = { sanitize, options: options(sanitize.defaults.allowedTags) };
+  }
+  return loaded;
+}
 
 const URL_ATTRIBUTES = ['href', 'src', 'poster', 'cite'] as const;
 const ALIGN = { 'text-align': [/^(?:left|right|center|justify)$/] };
 
-const OPTIONS: sanitizeHtml.IOptions = {
+const options = (defaultTags: readonly string[]): sanitizeHtml.IOptions => ({
   allowedTags: [
-    ...sanitizeHtml.defaults.allowedTags,
+    ...defaultTags,
     'img', 'picture', 'source', 'video', 'audio', 'track', 'del', 'ins', 'details', 'summary',
   ],
   allowedAttributes: {
@@ -62,11 +76,12 @@ const OPTIONS: sanitizeHtml.IOptions = {
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'title', 'xmp', 'noembed', 'noframes'],
   // markdown-it escapes " in text too; doing the same keeps both render paths byte-identical.
   textFilter: (text) => text.replace(/"/g, '&quot;'),
-};
+});
 
 export function sanitizeBody(html: string, resolve: UrlResolver): string {
-  return sanitizeHtml(html, {
-    ...OPTIONS,
+  const { sanitize, options: base } = sanitizer();
+  return sanitize(html, {
+    ...base,
     transformTags: {
       '*': (tagName, attribs) => ({ tagName, attribs: absoluteAttributes(attribs, resolve) }),
     },

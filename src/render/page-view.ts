@@ -205,7 +205,26 @@ export function tagView(site: Site, tag: Tag): TagView {
   return { name: tag.name, slug: tag.slug, url, feeds: feedUrls(url) };
 }
 
+// One view per article and site: the index and every tag page list the same articles, and the
+// views are read-only data. Weak keys: a build's site and articles go, and their views with them.
+const summaryViews = new WeakMap<Site, WeakMap<Article, ArticleSummaryView>>();
+
+/** What a list shows of an article; made once per article and site. */
 export function articleSummaryView(site: Site, article: Article): ArticleSummaryView {
+  let views = summaryViews.get(site);
+  if (!views) {
+    views = new WeakMap();
+    summaryViews.set(site, views);
+  }
+  let view = views.get(article);
+  if (!view) {
+    view = makeSummaryView(site, article);
+    views.set(article, view);
+  }
+  return view;
+}
+
+function makeSummaryView(site: Site, article: Article): ArticleSummaryView {
   const siteAuthor = siteView(site).author;
   const canonical = article.canonical ?? article.url;
   const updated = article.updated.getTime() > article.date.getTime() ? pageDate(article.updated, site.timezone, site.language) : null;

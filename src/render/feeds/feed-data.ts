@@ -158,6 +158,22 @@ function entryFrom(article: Article, siteAuthor: FeedPerson | undefined, problem
 }
 
 /**
+ * The newest `limit` articles, newest first, ties in the given order: what a feed shows. Lists
+ * usually arrive newest first already (the build sorts once), and are then only cut.
+ */
+export function newestUpTo(articles: readonly Article[], limit: number): Article[] {
+  const n = Math.max(0, Math.floor(limit));
+  let sorted = true;
+  for (let i = 1; i < articles.length && sorted; i++) sorted = articles[i]!.date.getTime() <= articles[i - 1]!.date.getTime();
+  if (sorted) return articles.slice(0, n);
+  return articles
+    .map((article, index) => ({ article, index, time: article.date.getTime() }))
+    .sort((a, b) => b.time - a.time || a.index - b.index)
+    .slice(0, n)
+    .map((x) => x.article);
+}
+
+/**
  * The feed of a scope. `articles` are the published articles; those of the scope are taken newest
  * first (ties keep their given order) up to `site.feedLimit`. Throws a `GazetteError` listing every
  * article that cannot be written, by file.
@@ -183,12 +199,7 @@ export function buildFeedData(site: Site, articles: readonly Article[], scope?: 
   }
   if (problems.length > 0) throw GazetteError.fromProblems('CONTENT', 'Cannot write the feeds:', problems);
 
-  const limit = Math.max(0, Math.floor(site.feedLimit));
-  const chosen = inScope
-    .map((article, index) => ({ article, index, time: article.date.getTime() }))
-    .sort((a, b) => b.time - a.time || a.index - b.index)
-    .slice(0, limit)
-    .map((x) => x.article);
+  const chosen = newestUpTo(inScope, site.feedLimit);
 
   const siteAuthor = person(site.author);
   const entries: FeedEntry[] = [];
