@@ -227,11 +227,14 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
   const scheduleAction = async (config: Config, serveOpts?: { port: number; host: string }): Promise<CommandResult> => {
     const { checkScheduleConfig, publishOnSchedule, reloadingJobs, scheduleCommand } = await import('./commands/schedule.js');
     checkScheduleConfig(config); // before the server starts or the state is opened
-    const [{ runBuild }, { createStoreRunLock }, { openStore, thisProcessLockOwner }] = await Promise.all([
+    const [{ runBuild }, { createStoreRunLock }, { openStore, thisProcessLockOwner }, { boundHeapGrowthForSending }] = await Promise.all([
       import('./commands/build.js'),
       import('./schedule/index.js'),
       import('./state/index.js'),
+      import('./commands/send-session.js'),
     ]);
+    // A long-running scheduler sends digests too: the same bound on heap growth as publish and resume.
+    boundHeapGrowthForSending();
     const store = openStore(config.paths.root);
     const lock = createStoreRunLock({
       store,

@@ -20,7 +20,7 @@ import { GazetteError } from '../errors.js';
 import type { OutputFile } from '../model/index.js';
 import { checkOutputPath } from '../output/output-path.js';
 import { readManifest, writeManifest, type Manifest, type ManifestEntry } from '../output/output-manifest.js';
-import type { StagedOutputFile } from '../output/output-stager.js';
+import { isStaged, type StagedOutputFile } from '../output/output-stager.js';
 import { writeOutput, type WriteResult } from '../output/write-output.js';
 import { outputRecord, recordVouches, type OutputRecord } from './build-cache.js';
 import type { RenderUnit } from './render-plan.js';
@@ -48,6 +48,8 @@ export interface KeyedWriteResult extends WriteResult {
   readonly renderMs: number;
   /** The output manifest as saved at the end (the one read at the start, after a dry run). */
   readonly manifest: Manifest;
+  /** Temporary files of the staged files given to the writer: it renamed or deleted each one. */
+  readonly handedOver: ReadonlySet<string>;
 }
 
 /**
@@ -97,11 +99,13 @@ export async function writeKeyed(outDir: string, units: readonly RenderUnit[], o
       renderedKeys: new Set(),
       renderMs: 0,
       manifest: saved,
+      handedOver: new Set(),
     };
   }
   const records = new Map<string, OutputRecord>();
   for (const p of reusedPaths) records.set(p, opts.previous.get(p)!);
   const timer = { ms: 0 };
+  const handedOver = new Set<string>();
   const loadStarted = performance.now();
   await opts.beforeRender?.(toRender);
   timer.ms += performance.now() - loadStarted;
@@ -113,7 +117,7 @@ export async function writeKeyed(outDir: string, units: readonly RenderUnit[], o
   let result: WriteResult;
   try {
     writeManifest(subManifest, { outDir: root, files, pendingTemps: manifest.pendingTemps });
-    result = await writeOutput(outDir, renderAll(toRender, timer), { manifestFile: subManifest, dryRun: opts.dryRun });
+    result = await writeOutput(outDir, renderAll(toRender, timer, handedOver), { manifestFile: subManifest, dryRun: opts.dryRun });
   } catch (e) {
     if (!opts.dryRun) recoverPartialManifest(opts.manifestFile, root);
     throw e;
@@ -122,7 +126,7 @@ export async function writeKeyed(outDir: string, units: readonly RenderUnit[], o
   }
   const rendered = toRender.reduce((n, u) => n + u.paths.length, 0);
   const renderedKeys = new Set(toRender.map((u) => u.key));
-  if (opts.dryRun) return { ...result, unchanged: result.unchanged + reusedPaths.size, records: new Map(), rendered, recordsChanged: false, renderedKeys, renderMs: timer.ms, manifest };
+  if (opts.dryRun) return { ...result, unchanged: result.unchanged + reusedPaths.size, records: new Map(), rendered, recordsChanged: false, renderedKeys, renderMs: timer.ms, manifest, handedOver };
 
   // The writer's manifest now describes every file it was given; add back the reused ones.
   const written = readManifest(subManifest, root);
@@ -143,7 +147,7 @@ export async function writeKeyed(outDir: string, units: readonly RenderUnit[], o
   }
   // Otherwise unchanged only if no path came or went.
   if (!recordsChanged) recordsChanged = records.size !== opts.previous.size || [...records.keys()].some((p) => !opts.previous.has(p));
-  return { ...result, unchanged: result.unchanged + reusedPaths.size, records, rendered, recordsChanged, renderedKeys, renderMs: timer.ms, manifest: saved };
+  return { ...result, unchanged: result.unchanged + reusedPaths.size, records, rendered, recordsChanged, renderedKeys, renderMs: timer.ms, manifest: saved, handedOver };
 }
 
 /**
@@ -201,11 +205,12 @@ function intact(
   return true;
 }
 
-function* renderAll(units: readonly RenderUnit[], timer: { ms: number }): Generator<OutputFile | StagedOutputFile> {
+function* renderAll(units: readonly RenderUnit[], timer: { ms: number }, handedOver: Set<string>): Generator<OutputFile | StagedOutputFile> {
   for (const u of units) {
     const started = performance.now();
     const files = u.render();
     timer.ms += performance.now() - started;
+    for (const f of files) if (isStaged(f)) handedOver.add(f.staged.temp);
     yield* files;
   }
 }

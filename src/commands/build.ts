@@ -142,6 +142,7 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
     const bodies = feedsRendered && !dryRun ? loaded.bodies.keepBodies(feeds.flatMap((u) => u.bodies()), cache.bodies) : cache.bodies;
     loaded.bodies.release();
     save(result.records, bodies, result.recordsChanged || bodies !== cache.bodies);
+    stager?.handedOver(result.handedOver);
     if (!dryRun && statics) {
       const contentStamps = loaded.files.map((path) => [path, loaded.cache.sources.get(path)] as const);
       if (contentStamps.every(([, stamp]) => stamp !== undefined)) {

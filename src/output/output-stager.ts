@@ -15,7 +15,7 @@
  * is gone, then removes the mark. A live process's mark is left alone: two builds may run at once.
  */
 import { hash, randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { checkOutputPath } from './output-path.js';
 import { tempPathFor } from './write-file-atomic.js';
@@ -25,6 +25,8 @@ export interface StagedContent {
   readonly temp: string;
   readonly sha256: string;
   readonly size: number;
+  /** Its mtime once written (a rename keeps it). */
+  readonly mtimeMs: number;
   /** Folders created to hold it (topmost and deepest), removed again if the file is not taken. */
   readonly created?: CreatedDir;
 }
@@ -54,7 +56,7 @@ export class OutputStager {
   /** Temporary files written, by absolute path. */
   private readonly temps = new Set<string>();
   /** Folders staging created: the topmost and the deepest of each mkdir, to remove if left empty. */
-  private readonly createdDirs: CreatedDir[] = [];
+  private createdDirs: CreatedDir[] = [];
 
   /** The main thread's stager: marks the area in `stagingDir` at once. */
   static create(outDir: string, stagingDir: string): OutputStager {
@@ -90,17 +92,23 @@ export class OutputStager {
     }
     const abs = join(this.root, path);
     try {
-      const stat = lstatSync(abs, { throwIfNoEntry: false });
-      if (stat?.isFile() && stat.size === bytes.byteLength && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(readFileSync(abs))) {
-        return undefined;
-      }
       const top = mkdirSync(dirname(abs), { recursive: true });
       const created = top ? { top, leaf: dirname(abs) } : undefined;
       if (created) this.createdDirs.push(created);
+      // A folder made just now holds no file; otherwise look for one with these very bytes.
+      else if (sameFile(abs, bytes)) return undefined;
       const temp = tempPathFor(abs, this.area.tag);
-      writeFileSync(temp, bytes, { flag: 'wx' });
-      this.temps.add(temp);
-      return { temp, sha256: hash('sha256', bytes, 'hex'), size: bytes.byteLength, ...(created ? { created } : {}) };
+      const fd = openSync(temp, 'wx');
+      let mtimeMs: number;
+      try {
+        this.temps.add(temp);
+        writeFileSync(fd, bytes);
+        // rename() keeps the mtime: the writer records this one without another stat.
+        mtimeMs = fstatSync(fd).mtimeMs;
+      } finally {
+        closeSync(fd);
+      }
+      return { temp, sha256: hash('sha256', bytes, 'hex'), size: bytes.byteLength, mtimeMs, ...(created ? { created } : {}) };
     } catch {
       return undefined;
     }
@@ -110,6 +118,17 @@ export class OutputStager {
   adopt(staged: StagedContent): void {
     this.temps.add(staged.temp);
     if (staged.created) this.createdDirs.push(staged.created);
+  }
+
+  /**
+   * Forgets files the writer took and finished with (renamed into place, or deleted as unchanged):
+   * `discard` then has nothing to do for them, nor for the folders now holding them.
+   */
+  handedOver(temps: ReadonlySet<string>): void {
+    if (temps.size === 0) return;
+    for (const temp of temps) this.temps.delete(temp);
+    const stillStaged = new Set([...this.temps].map((t) => dirname(t)));
+    this.createdDirs = this.createdDirs.filter((d) => stillStaged.has(d.leaf));
   }
 
   /**
@@ -124,6 +143,11 @@ export class OutputStager {
     this.createdDirs.length = 0;
     if (this.mark) rmSync(this.mark, { force: true });
   }
+}
+
+function sameFile(abs: string, bytes: Uint8Array): boolean {
+  const stat = lstatSync(abs, { throwIfNoEntry: false });
+  return stat !== undefined && stat.isFile() && stat.size === bytes.byteLength && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(readFileSync(abs));
 }
 
 interface CreatedDir {

@@ -57,6 +57,8 @@ interface Change {
   readonly content: string | Uint8Array | undefined;
   readonly size: number;
   readonly sha256: string;
+  /** A staged file's mtime, known from when it was written (a rename keeps it). */
+  readonly mtimeMs?: number;
 }
 
 /**
@@ -95,7 +97,7 @@ export async function writeOutput(outDir: string, files: Iterable<OutputFile | S
         }
       }
       next.set(path, { sha256, size, mtimeMs: null, checkedAt: 0 });
-      changes.push({ path, abs, temp, content: undefined, size, sha256 });
+      changes.push({ path, abs, temp, content: undefined, size, sha256, mtimeMs: file.staged.mtimeMs });
       continue;
     }
     const content = file.content;
@@ -196,8 +198,8 @@ export async function writeOutput(outDir: string, files: Iterable<OutputFile | S
       throw outputError(e, 'cannot replace', c.abs);
     }
     written.push(c.path);
-    const stat = lstatQuiet(c.abs);
-    next.set(c.path, { sha256: c.sha256, size: c.size, mtimeMs: stat?.mtimeMs ?? null, checkedAt: Date.now() });
+    const mtimeMs = c.mtimeMs ?? lstatQuiet(c.abs)?.mtimeMs ?? null;
+    next.set(c.path, { sha256: c.sha256, size: c.size, mtimeMs, checkedAt: Date.now() });
   }
 
   // 6. Clean: remove what this build no longer produces, then the folders left empty.

@@ -59,6 +59,18 @@ describe('OutputStager', () => {
     expect(readdirSync(staging)).toEqual([]);
   });
 
+  it('after the writer took some files, discard removes only the others', async () => {
+    const { out, staging, manifestFile } = makeRoot();
+    const stager = OutputStager.create(out, staging);
+    const taken = stager.stage('articles/a/index.html', bytes('a'))!;
+    stager.stage('articles/b/index.html', bytes('b')); // its unit was reused: never given to the writer
+    await writeOutput(out, [{ path: 'articles/a/index.html', staged: taken }], { manifestFile });
+    stager.handedOver(new Set([taken.temp]));
+    stager.discard();
+    expect(tree(out)).toEqual(['articles/a/index.html']);
+    expect(readdirSync(join(out, 'articles'))).toEqual(['a']);
+  });
+
   it('stages nothing when the file already holds the bytes, and the writer leaves an equal file untouched', async () => {
     const { out, staging, manifestFile } = makeRoot();
     await writeOutput(out, [{ path: 'a/index.html', content: 'same' }, { path: 'b/index.html', content: 'old' }], { manifestFile });
