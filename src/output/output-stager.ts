@@ -182,6 +182,8 @@ export function sweepDeadStagings(outDir: string, stagingDir: string): void {
   for (const rel of entries) {
     if (dead.some((suffix) => rel.endsWith(suffix)) && /(^|\/)\.[^/]+\.\d+\.[0-9a-f]{12}\.tmp$/.test(rel.split(sep).join('/'))) {
       rmSync(join(root, rel), { force: true });
+      // The folders made for it, if nothing else came to live there (never out/ itself).
+      if (rel.includes(sep)) removeEmptyUpTo(dirname(join(root, rel)), join(root, rel.split(sep)[0]!));
     }
   }
   for (const name of marks) {

@@ -141,6 +141,8 @@ describe('OutputStager', () => {
     writeFileSync(join(staging, `${dead}.aaaaaaaaaaaa`), '');
     writeFileSync(join(out, `articles/a/.index.html.${dead}.aaaaaaaaaaaa.tmp`), 'dead');
     writeFileSync(join(out, `.index.html.${dead}.aaaaaaaaaaaa.tmp`), 'dead');
+    mkdirSync(join(out, 'articles/gone/deep'), { recursive: true });
+    writeFileSync(join(out, `articles/gone/deep/.index.html.${dead}.aaaaaaaaaaaa.tmp`), 'dead');
     const live = OutputStager.create(out, staging);
     const staged = live.stage('articles/b/index.html', bytes('live'))!;
     writeFileSync(join(out, `articles/a/.index.html.${dead}.bbbbbbbbbbbb.tmp`), 'not the dead build’s tag');
@@ -152,6 +154,7 @@ describe('OutputStager', () => {
       'articles/a/index.html',
       staged.temp.slice(out.length + 1),
     ]);
+    expect(readdirSync(join(out, 'articles')).sort()).toEqual(['a', 'b']); // the folders made for it went too
     expect(readdirSync(staging)).toEqual([`${process.pid}.${live.area.tag}`]);
     live.discard();
     expect(readdirSync(staging)).toEqual([]);
