@@ -13,6 +13,12 @@ import { buildJson, summariseBuild, templatesDir, type BuildReport } from './bui
 import type { CommandResult, Reporter } from './command-result.js';
 
 export async function upToDateBuild(config: Config, reporter: Reporter, now: Date = new Date()): Promise<CommandResult | undefined> {
+  const report = await upToDateReport(config, reporter, now);
+  return report && { exitCode: 0, text: summariseBuild(report), json: buildJson(report) };
+}
+
+/** The build report when nothing changed since the last build (warnings told again), else undefined. */
+export async function upToDateReport(config: Config, reporter: Reporter, now: Date = new Date()): Promise<BuildReport | undefined> {
   const started = performance.now();
   let stamped;
   try {
@@ -52,5 +58,5 @@ export async function upToDateBuild(config: Config, reporter: Reporter, now: Dat
     publishedArticles: [],
     upToDate: true,
   };
-  return { exitCode: 0, text: summariseBuild(report), json: buildJson(report) };
+  return report;
 }
