@@ -20,19 +20,20 @@
  * fails or is killed half-way never leaves a stamp that vouches for its output.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
 import { listContentFiles } from '../content/content-files.js';
-import type { Manifest } from '../output/output-manifest.js';
+import { isSettled, MANIFEST_FILE, readManifest, statVouches, type Manifest } from '../output/output-manifest.js';
 import { writeFileAtomic } from '../output/write-file-atomic.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import type { DigestRecord } from '../model/index.js';
 import { codeIdentity } from './code-identity.js';
-import { RACY_MS, stampOf, stampStillHolds, type FileStamp } from './file-stamp.js';
+import { partialManifestFile } from './keyed-write.js';
+import { stampIsSettled, stampOf, stampStillHolds, type FileStamp } from './file-stamp.js';
 
 export const BUILD_STAMP_FILE = 'build-stamp.json';
-const VERSION = 1;
+const VERSION = 2;
 
 /** What the last build reported, replayed by a build that takes the shortcut. */
 export interface StampedReport {
@@ -40,7 +41,7 @@ export interface StampedReport {
   readonly published: number;
   readonly heldBack: number;
   readonly tags: number;
-  /** Output files: all unchanged when the shortcut is taken. */
+  /** Output files, as many as the writer's manifest lists: all unchanged when the shortcut is taken. */
   readonly outputs: number;
   readonly warnings: readonly string[];
 }
@@ -54,8 +55,6 @@ export interface BuildStamp {
   readonly content: readonly (readonly [string, FileStamp])[];
   /** Every static file with its stamp taken before the build copied it. */
   readonly statics: readonly (readonly [string, FileStamp])[];
-  /** Every output file: path, size, mtime. */
-  readonly outputs: readonly (readonly [string, number, number])[];
   readonly report: StampedReport;
 }
 
@@ -81,16 +80,22 @@ export function inputsHash(config: Config, templates: TemplateSources, digests: 
   return h.digest('hex');
 }
 
+/** A file the stamp names by `path` and finds at `abs`. */
+export interface LocatedFile {
+  readonly path: string;
+  readonly abs: string;
+}
+
 /**
- * Stamps of the files under static/, taken before the build reads them: path relative to the
- * static folder, as the static copier names them.
+ * Stamps of the files under static/, taken before the build reads them, named as the static
+ * copier names them (relative to static/).
  */
-export function staticStamps(staticDir: string, paths: readonly string[], at: number): (readonly [string, FileStamp])[] | undefined {
+export function staticStamps(files: readonly LocatedFile[], at: number): (readonly [string, FileStamp])[] | undefined {
   const stamps: (readonly [string, FileStamp])[] = [];
-  for (const p of paths) {
-    const s = statQuiet(join(staticDir, p));
+  for (const f of files) {
+    const s = statQuiet(f.abs);
     if (!s) return undefined;
-    stamps.push([p, stampOf(s, at)]);
+    stamps.push([f.path, stampOf(s, at)]);
   }
   return stamps;
 }
@@ -100,14 +105,9 @@ export function staticStamps(staticDir: string, paths: readonly string[], at: nu
  * trusted on stat next time (then the next build simply takes the full path).
  */
 export function writeBuildStamp(config: Config, stamp: BuildStamp, manifest: Manifest): void {
-  const outputs: [string, number, number][] = [];
-  for (const [path, entry] of manifest.files) {
-    if (entry.mtimeMs === null || entry.checkedAt - entry.mtimeMs < RACY_MS) return;
-    outputs.push([path, entry.size, entry.mtimeMs]);
-  }
-  if (manifest.pendingTemps.length > 0) return;
-  if ([...stamp.content, ...stamp.statics].some(([, s]) => s.readAt - Math.max(s.mtimeMs, s.ctimeMs) < RACY_MS)) return;
-  writeFileAtomic(stampFile(config), `${JSON.stringify({ version: VERSION, ...stamp, outputs })}\n`);
+  if (manifest.pendingTemps.length > 0 || ![...manifest.files.values()].every(isSettled)) return;
+  if (![...stamp.content, ...stamp.statics].every(([, s]) => stampIsSettled(s))) return;
+  writeFileAtomic(stampFile(config), `${JSON.stringify({ version: VERSION, ...stamp })}\n`);
 }
 
 /**
@@ -118,7 +118,7 @@ export async function unchangedSince(
   config: Config,
   now: Date,
   inputs: () => Promise<string>,
-  listStatic: () => Promise<readonly string[]>,
+  listStatic: () => Promise<readonly LocatedFile[]>,
 ): Promise<StampedReport | undefined> {
   let stamp: BuildStamp & { version?: number };
   try {
@@ -126,38 +126,29 @@ export async function unchangedSince(
   } catch {
     return undefined;
   }
-  if (stamp.version !== VERSION || !Array.isArray(stamp.content) || !Array.isArray(stamp.outputs) || !Array.isArray(stamp.statics)) return undefined;
+  if (stamp.version !== VERSION || !Array.isArray(stamp.content) || !Array.isArray(stamp.statics)) return undefined;
   if (stamp.until !== null && now.getTime() >= stamp.until) return undefined;
 
   const { files, problems } = await listContentFiles(config.paths.root, config.paths.content);
-  if (problems.length > 0 || files.length !== stamp.content.length) return undefined;
-  for (let i = 0; i < files.length; i++) {
-    const [path, fileStamp] = stamp.content[i]!;
-    const file = files[i]!;
-    if (file.sourcePath !== path) return undefined;
-    const s = statQuiet(file.absolutePath);
-    if (!s || !stampStillHolds(fileStamp, s)) return undefined;
-  }
+  if (problems.length > 0) return undefined;
+  if (!stampsHold(stamp.content, files.map((f) => ({ path: f.sourcePath, abs: f.absolutePath })))) return undefined;
+  if (!stampsHold(stamp.statics, await listStatic())) return undefined;
 
-  const staticDir = join(config.paths.root, 'static');
-  const statics = await listStatic();
-  if (statics.length !== stamp.statics.length) return undefined;
-  for (let i = 0; i < statics.length; i++) {
-    const [path, fileStamp] = stamp.statics[i]!;
-    if (statics[i] !== path) return undefined;
-    const s = statQuiet(join(staticDir, path));
-    if (!s || !stampStillHolds(fileStamp, s)) return undefined;
-  }
-
+  // Every output as the writer's manifest records it (the manifest is only ever rewritten by a
+  // build, which drops the stamp first), each vouched for by its stat.
+  const manifestFile = join(config.paths.state, MANIFEST_FILE);
+  if (existsSync(partialManifestFile(manifestFile))) return undefined;
   const out = resolve(config.paths.out);
-  for (const [path, size, mtimeMs] of stamp.outputs) {
+  const manifest = readManifest(manifestFile, out);
+  if (manifest.pendingTemps.length > 0 || manifest.files.size !== stamp.report.outputs) return undefined;
+  for (const [path, entry] of manifest.files) {
     let s: Stats | undefined;
     try {
       s = lstatSync(join(out, path), { throwIfNoEntry: false });
     } catch {
       return undefined;
     }
-    if (!s?.isFile() || s.size !== size || s.mtimeMs !== mtimeMs) return undefined;
+    if (!s?.isFile() || !statVouches(entry, s)) return undefined;
   }
   if ((await inputs()) !== stamp.inputs) return undefined;
   return stamp.report;
@@ -166,6 +157,16 @@ export async function unchangedSince(
 /** The stamp fields alone (a cached source carries its parse too). */
 export function justStamp(s: FileStamp): FileStamp {
   return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, dev: s.dev, readAt: s.readAt };
+}
+
+/** The same files in the same order as recorded, each still the file its stamp was taken from. */
+function stampsHold(recorded: BuildStamp['content'], files: readonly LocatedFile[]): boolean {
+  if (files.length !== recorded.length) return false;
+  return files.every((f, i) => {
+    const [path, stamp] = recorded[i]!;
+    const s = path === f.path ? statQuiet(f.abs) : undefined;
+    return s !== undefined && stampStillHolds(stamp, s);
+  });
 }
 
 function statQuiet(abs: string): Stats | undefined {

@@ -35,6 +35,11 @@ export function stampStillHolds(stamp: FileStamp, stats: Stats): boolean {
     stamp.ctimeMs === stats.ctimeMs &&
     stamp.ino === stats.ino &&
     stamp.dev === stats.dev &&
-    stamp.readAt - Math.max(stamp.mtimeMs, stamp.ctimeMs) >= RACY_MS
+    stampIsSettled(stamp)
   );
+}
+
+/** The file was last changed well before the stamp was taken: a stat can vouch for it from now on. */
+export function stampIsSettled(stamp: FileStamp): boolean {
+  return stamp.readAt - Math.max(stamp.mtimeMs, stamp.ctimeMs) >= RACY_MS;
 }

@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { GazetteError } from '../errors.js';
 import type { OutputFile } from '../model/index.js';
 import { checkOutputPath } from '../output/output-path.js';
-import { readManifest, writeManifest, type Manifest, type ManifestEntry } from '../output/output-manifest.js';
+import { readManifest, statVouches, writeManifest, type Manifest, type ManifestEntry } from '../output/output-manifest.js';
 import { isStaged, type StagedOutputFile } from '../output/output-stager.js';
 import { writeOutput, type WriteResult } from '../output/write-output.js';
 import { outputRecord, recordVouches, type OutputRecord } from './build-cache.js';
@@ -51,12 +51,6 @@ export interface KeyedWriteResult extends WriteResult {
   /** Temporary files of the staged files given to the writer: it renamed or deleted each one. */
   readonly handedOver: ReadonlySet<string>;
 }
-
-/**
- * The writer trusts a manifest entry on stat alone once its bytes were confirmed at least this long
- * after their mtime (write-output.ts, RACY_MS); reuse must never trust more than the writer does.
- */
-const WRITER_RACY_MS = 2000;
 
 export function partialManifestFile(manifestFile: string): string {
   return `${manifestFile}.partial`;
@@ -192,7 +186,8 @@ function intact(
     return false;
   }
   if (!stat?.isFile() || stat.size !== entry.size) return false;
-  if (entry.mtimeMs !== null && entry.mtimeMs === stat.mtimeMs && entry.checkedAt - entry.mtimeMs >= WRITER_RACY_MS) return true;
+  // The writer's own trust rule: reuse never trusts a stat more than the writer does.
+  if (statVouches(entry, stat)) return true;
   const checkedAt = Date.now();
   let bytes: Buffer;
   try {

@@ -110,7 +110,7 @@ export function planOutputs(input: PlanInput): RenderUnit[] {
   function feedUnit(articles: readonly Article[], scope: FeedScope | undefined): RenderUnit {
     const paths = feedPaths(scope);
     const parts = scope ? ['feeds', siteKey, scope.tag.name, scope.tag.slug] : ['feeds', siteKey];
-    return unit('feed', keyOf(parts, articles.map(full)), [paths.rss, paths.atom, paths.json], () => newestForFeed(site, articles), () =>
+    return unit('feed', keyOf(parts, articles.map(full)), [paths.rss, paths.atom, paths.json], () => newestUpTo(articles, site.feedLimit), () =>
       renderFeeds(site, articles, scope),
     );
   }
@@ -142,14 +142,6 @@ function unit(
       return files.map((f) => ('content' in f && typeof f.content === 'string' ? { path: f.path, content: Buffer.from(f.content, 'utf8') } : f));
     },
   };
-}
-
-/**
- * The articles whose bodies a feed shows: the newest `feedLimit`, as the feed renderer picks them.
- * Only used to load bodies ahead; the renderer decides.
- */
-function newestForFeed(site: Site, articles: readonly Article[]): Article[] {
-  return newestUpTo(articles, site.feedLimit);
 }
 
 /**

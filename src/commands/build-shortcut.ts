@@ -3,30 +3,36 @@
  * the parser, the renderers or the writer (most of a no-change build's time would be spent just
  * loading them). Returns undefined whenever the full build has to run.
  */
-import { join } from 'node:path';
 import { inputsHash, unchangedSince } from '../build/build-stamp.js';
 import type { Config } from '../config/index.js';
 import { listStaticFiles } from '../output/copy-static-dir.js';
 import { loadTemplates } from '../output/load-templates.js';
-import { openStore } from '../state/index.js';
-import { buildJson, summariseBuild, templatesDir, type BuildReport } from './build-summary.js';
+import { openStore, type Store } from '../state/index.js';
+import { buildJson, staticDir, summariseBuild, templatesDir, type BuildReport } from './build-summary.js';
 import type { CommandResult, Reporter } from './command-result.js';
 
-export async function upToDateBuild(config: Config, reporter: Reporter, now: Date = new Date()): Promise<CommandResult | undefined> {
-  const report = await upToDateReport(config, reporter, now);
+export interface ShortcutOptions {
+  readonly now?: Date;
+  /** An open store to read the digests from (the scheduler's); otherwise one is opened read-only. */
+  readonly store?: Store;
+}
+
+export async function upToDateBuild(config: Config, reporter: Reporter, options: ShortcutOptions = {}): Promise<CommandResult | undefined> {
+  const report = await upToDateReport(config, reporter, options);
   return report && { exitCode: 0, text: summariseBuild(report), json: buildJson(report) };
 }
 
 /** The build report when nothing changed since the last build (warnings told again), else undefined. */
-export async function upToDateReport(config: Config, reporter: Reporter, now: Date = new Date()): Promise<BuildReport | undefined> {
+export async function upToDateReport(config: Config, reporter: Reporter, options: ShortcutOptions = {}): Promise<BuildReport | undefined> {
   const started = performance.now();
   let stamped;
   try {
     stamped = await unchangedSince(
       config,
-      now,
+      options.now ?? new Date(),
       async () => {
         const templates = await loadTemplates(templatesDir(config));
+        if (options.store) return inputsHash(config, templates, options.store.listDigests());
         const store = openStore(config.paths.root, { readonly: true });
         try {
           return inputsHash(config, templates, store.listDigests());
@@ -34,7 +40,7 @@ export async function upToDateReport(config: Config, reporter: Reporter, now: Da
           store.close();
         }
       },
-      async () => (await listStaticFiles(join(config.paths.root, 'static'))).map((f) => f.path),
+      () => listStaticFiles(staticDir(config)),
     );
   } catch {
     return undefined; // anything unexpected (a template missing, the store locked): the full build decides

@@ -45,6 +45,11 @@ export interface BuildReport {
   readonly upToDate?: boolean;
 }
 
+/** The site's static/ folder, copied into out/ as it is. */
+export function staticDir(config: Config): string {
+  return join(config.paths.root, 'static');
+}
+
 export function templatesDir(config: Config): string {
   return existsSync(join(config.paths.templates, 'layout.liquid')) ? config.paths.templates : DEFAULT_TEMPLATES;
 }

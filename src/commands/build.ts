@@ -23,12 +23,13 @@ import type { LoadResult } from '../content/load-content.js';
 import { GazetteError, formatProblem } from '../errors.js';
 import type { Article } from '../model/index.js';
 import { copyStaticDir, listStaticFiles } from '../output/copy-static-dir.js';
+import { MANIFEST_FILE } from '../output/output-manifest.js';
 import { OutputStager, sweepDeadStagings } from '../output/output-stager.js';
 import { loadTemplates } from '../output/load-templates.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import { createPageRenderer, type PageRenderer } from '../render/pages.js';
 import { openStore, type Store } from '../state/index.js';
-import { buildJson, summariseBuild, templatesDir, type BuildReport } from './build-summary.js';
+import { buildJson, staticDir, summariseBuild, templatesDir, type BuildReport } from './build-summary.js';
 import type { CommandResult, Reporter } from './command-result.js';
 import { archivedDigestsFromStore } from './digest-archive.js';
 
@@ -107,9 +108,9 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
     const published = content.articles.filter((a) => isPublished(a, now));
     const byTag = groupByTag(published);
     // Static files are stamped before they are read: a change while the build runs shows next time.
-    const staticDir = join(config.paths.root, 'static');
-    const staticList = await listStaticFiles(staticDir);
-    const statics = staticStamps(staticDir, staticList.map((f) => f.path), Date.now());
+    const staticFolder = staticDir(config);
+    const staticList = await listStaticFiles(staticFolder);
+    const statics = staticStamps(staticList, Date.now());
     const digestRecords = store.listDigests();
     let renderer: PageRenderer | undefined;
     const units = planOutputs({
@@ -120,12 +121,12 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       byTag,
       identities: loaded.identities,
       pages: loaded.pages,
-      staticFiles: await copyStaticDir(staticDir, staticList),
+      staticFiles: await copyStaticDir(staticFolder, staticList),
       digests: archivedDigestsFromStore(digestRecords, { articles: published, warn }),
     });
     if (!dryRun && content.newlySeen.length > 0) store.recordFirstSeen(content.newlySeen);
     const result = await writeKeyed(config.paths.out, units, {
-      manifestFile: join(config.paths.state, 'out-manifest.json'),
+      manifestFile: join(config.paths.state, MANIFEST_FILE),
       dryRun,
       previous: cache.outputs,
       beforeRender: async (toRender) => {
@@ -154,13 +155,12 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
             until: held.length > 0 ? Math.min(...held) : null,
             content: contentStamps.map(([path, s]) => [path, justStamp(s!)] as const),
             statics,
-            outputs: [],
             report: {
               articles: content.articles.length,
               published: published.length,
               heldBack: content.articles.length - published.length,
               tags: byTag.size,
-              outputs: result.written.length + result.unchanged,
+              outputs: result.manifest.files.size,
               warnings,
             },
           },

@@ -3,7 +3,7 @@
  * It lets a rebuild skip a file after one stat() instead of reading it, and it is the only list of
  * files the writer may delete: anything in out/ that is not in it belongs to someone else.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, type Stats } from 'node:fs';
 import { writeFileAtomic } from './write-file-atomic.js';
 
 export interface ManifestEntry {
@@ -24,6 +24,36 @@ export interface Manifest {
 }
 
 const VERSION = 1;
+
+/** The manifest's name under the state folder. */
+export const MANIFEST_FILE = 'out-manifest.json';
+
+/**
+ * A file can be edited within the same timestamp tick as our write (coarse clocks; 2 s on FAT) and
+ * keep both its mtime and size. So an entry is trusted on stat alone only once its bytes were
+ * known to be right at least this long after that mtime; until then the bytes are compared (once:
+ * the comparison itself then settles the entry).
+ */
+export const RACY_MS = 2000;
+
+/** The entry's bytes were confirmed well after its mtime: from now on a stat can vouch for them. */
+export function isSettled(entry: ManifestEntry): entry is ManifestEntry & { readonly mtimeMs: number } {
+  return entry.mtimeMs !== null && entry.checkedAt - entry.mtimeMs >= RACY_MS;
+}
+
+/** `stat` shows the very file a settled entry describes: its bytes need not be read. */
+export function statVouches(entry: ManifestEntry, stat: Stats): boolean {
+  return isSettled(entry) && entry.size === stat.size && entry.mtimeMs === stat.mtimeMs;
+}
+
+/** The file at `abs` holds exactly `bytes` (false when it cannot be read). */
+export function fileHolds(abs: string, bytes: Uint8Array): boolean {
+  try {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(readFileSync(abs));
+  } catch {
+    return false;
+  }
+}
 
 export function emptyManifest(outDir: string): Manifest {
   return { outDir, files: new Map(), pendingTemps: [] };

@@ -15,10 +15,11 @@
  * is gone, then removes the mark. A live process's mark is left alone: two builds may run at once.
  */
 import { hash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
+import { fileHolds } from './output-manifest.js';
 import { checkOutputPath } from './output-path.js';
-import { tempPathFor } from './write-file-atomic.js';
+import { TEMP_FILE, tempPathFor } from './write-file-atomic.js';
 
 /** A file written under `temp` (absolute), to be renamed to its path by the writer. */
 export interface StagedContent {
@@ -147,7 +148,7 @@ export class OutputStager {
 
 function sameFile(abs: string, bytes: Uint8Array): boolean {
   const stat = lstatSync(abs, { throwIfNoEntry: false });
-  return stat !== undefined && stat.isFile() && stat.size === bytes.byteLength && Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(readFileSync(abs));
+  return stat !== undefined && stat.isFile() && stat.size === bytes.byteLength && fileHolds(abs, bytes);
 }
 
 interface CreatedDir {
@@ -166,12 +167,13 @@ export function sweepDeadStagings(outDir: string, stagingDir: string): void {
   } catch {
     return;
   }
-  const dead: string[] = [];
+  // Mark "<pid>.<tag>" → the ending of every temporary file that build staged.
+  const dead = new Map<string, string>();
   for (const name of marks) {
     const m = /^(\d+)\.([0-9a-f]{12})$/.exec(name);
-    if (m && !processAlive(Number(m[1]))) dead.push(`.${m[1]}.${m[2]}.tmp`);
+    if (m && !processAlive(Number(m[1]))) dead.set(name, `.${m[1]}.${m[2]}.tmp`);
   }
-  if (dead.length === 0) return;
+  if (dead.size === 0) return;
   const root = resolve(outDir);
   let entries: string[] = [];
   try {
@@ -179,17 +181,14 @@ export function sweepDeadStagings(outDir: string, stagingDir: string): void {
   } catch {
     // No out/: nothing was staged there.
   }
+  const endings = [...dead.values()];
   for (const rel of entries) {
-    if (dead.some((suffix) => rel.endsWith(suffix)) && /(^|\/)\.[^/]+\.\d+\.[0-9a-f]{12}\.tmp$/.test(rel.split(sep).join('/'))) {
-      rmSync(join(root, rel), { force: true });
-      // The folders made for it, if nothing else came to live there (never out/ itself).
-      if (rel.includes(sep)) removeEmptyUpTo(dirname(join(root, rel)), join(root, rel.split(sep)[0]!));
-    }
+    if (!TEMP_FILE.test(rel.split(sep).join('/')) || !endings.some((ending) => rel.endsWith(ending))) continue;
+    rmSync(join(root, rel), { force: true });
+    // The folders made for it, if nothing else came to live there (never out/ itself).
+    if (rel.includes(sep)) removeEmptyUpTo(dirname(join(root, rel)), join(root, rel.split(sep)[0]!));
   }
-  for (const name of marks) {
-    const m = /^(\d+)\.([0-9a-f]{12})$/.exec(name);
-    if (m && dead.includes(`.${m[1]}.${m[2]}.tmp`)) rmSync(join(stagingDir, name), { force: true });
-  }
+  for (const mark of dead.keys()) rmSync(join(stagingDir, mark), { force: true });
 }
 
 function processAlive(pid: number): boolean {

@@ -11,6 +11,9 @@ import { basename, dirname, join } from 'node:path';
  * A temporary name beside `file`: hidden, tagged with our pid and a random part so concurrent
  * writers never collide, and short enough for a 255-byte file-name limit.
  */
+/** A path (relative or absolute, "/" separators) whose last segment is one of tempPathFor's names. */
+export const TEMP_FILE = /(^|\/)\.[^/]+\.\d+\.[0-9a-f]{12}\.tmp$/;
+
 export function tempPathFor(file: string, tag: string = randomBytes(6).toString('hex')): string {
   const base = basename(file);
   const short = Buffer.byteLength(base) > 120 ? Buffer.from(base).subarray(0, 120).toString('utf8').replace(/\uFFFD+$/, '') : base;

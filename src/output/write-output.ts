@@ -18,9 +18,9 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { GazetteError } from '../errors.js';
 import type { OutputFile } from '../model/index.js';
 import { checkOutputPath } from './output-path.js';
-import { readManifest, writeManifest, type Manifest, type ManifestEntry } from './output-manifest.js';
+import { fileHolds, readManifest, statVouches, writeManifest, type Manifest, type ManifestEntry } from './output-manifest.js';
 import { isStaged, type StagedOutputFile } from './output-stager.js';
-import { tempPathFor } from './write-file-atomic.js';
+import { TEMP_FILE, tempPathFor } from './write-file-atomic.js';
 
 export interface WriteOptions {
   /** The manifest file, under .gazette/ (never under out/). */
@@ -37,14 +37,6 @@ export interface WriteResult {
   /** Paths deleted because this build no longer produces them, sorted. */
   readonly removed: string[];
 }
-
-/**
- * A file can be edited within the same timestamp tick as our write (coarse clocks; 2 s on FAT) and
- * keep both its mtime and size. So an entry is trusted on stat alone only once its bytes were
- * known to be right at least this long after that mtime; until then the bytes are compared (once:
- * the comparison itself then settles the entry).
- */
-const RACY_MS = 2000;
 
 interface Change {
   readonly path: string;
@@ -86,8 +78,8 @@ export async function writeOutput(outDir: string, files: Iterable<OutputFile | S
       const prev = previous.files.get(path);
       if (stat?.isFile() && stat.size === size) {
         const checkedAt = Date.now();
-        const known = prev !== undefined && prev.sha256 === sha256 && trusted(prev, stat);
-        if (known || sameFiles(abs, temp)) {
+        const known = prev !== undefined && prev.sha256 === sha256 && statVouches(prev, stat);
+        if (known || sameAsStaged(abs, temp)) {
           rmSync(temp, { force: true });
           const entry: ManifestEntry = known ? prev : { sha256, size, mtimeMs: stat.mtimeMs, checkedAt };
           next.set(path, entry);
@@ -108,18 +100,18 @@ export async function writeOutput(outDir: string, files: Iterable<OutputFile | S
     const stat = lstatQuiet(abs);
     const prev = previous.files.get(path);
     if (stat?.isFile() && stat.size === size) {
-      if (prev && prev.sha256 === sha256 && trusted(prev, stat)) {
+      if (prev && prev.sha256 === sha256 && statVouches(prev, stat)) {
         next.set(path, prev);
         unchanged += 1;
         continue;
       }
       const checkedAt = Date.now();
-      if (sameBytes(abs, toBytes(content))) {
+      if (fileHolds(abs, toBytes(content))) {
         const entry: ManifestEntry = { sha256, size: stat.size, mtimeMs: stat.mtimeMs, checkedAt };
         next.set(path, entry);
         unchanged += 1;
         // Save when the entry is new or different, or when this comparison settled it.
-        if (!prev || prev.sha256 !== sha256 || prev.size !== entry.size || prev.mtimeMs !== entry.mtimeMs || trusted(entry, stat)) {
+        if (!prev || prev.sha256 !== sha256 || prev.size !== entry.size || prev.mtimeMs !== entry.mtimeMs || statVouches(entry, stat)) {
           manifestDirty = true;
         }
         continue;
@@ -210,11 +202,6 @@ export async function writeOutput(outDir: string, files: Iterable<OutputFile | S
   return { written, unchanged, removed };
 }
 
-/** Stat matches what we recorded, and the record was confirmed well after that mtime. */
-function trusted(entry: ManifestEntry, stat: Stats): boolean {
-  return entry.mtimeMs !== null && entry.size === stat.size && entry.mtimeMs === stat.mtimeMs && entry.checkedAt - entry.mtimeMs >= RACY_MS;
-}
-
 /** The file's lstat, or undefined when nothing is there (or a file sits where a folder should be). */
 function lstatQuiet(abs: string): Stats | undefined {
   try {
@@ -229,20 +216,15 @@ function toBytes(content: string | Uint8Array): Uint8Array {
   return typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
 }
 
-function sameFiles(a: string, b: string): boolean {
+/** The staged temporary file and the file at `abs` hold the same bytes. */
+function sameAsStaged(abs: string, temp: string): boolean {
+  let staged: Buffer;
   try {
-    return readFileSync(a).equals(readFileSync(b));
+    staged = readFileSync(temp);
   } catch {
     return false;
   }
-}
-
-function sameBytes(abs: string, bytes: Uint8Array): boolean {
-  try {
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(readFileSync(abs));
-  } catch {
-    return false;
-  }
+  return fileHolds(abs, staged);
 }
 
 /** "a" and "a/b" cannot both be files. */
@@ -305,7 +287,7 @@ function removeEmptyFolders(root: string, abs: string): void {
 function removeLeftoverTemps(root: string, temps: readonly string[]): void {
   for (const rel of temps) {
     // Only ever delete what looks like one of our own temporary files, inside out/.
-    if (!/(^|\/)\.[^/]+\.\d+\.[0-9a-f]{12}\.tmp$/.test(rel)) continue;
+    if (!TEMP_FILE.test(rel)) continue;
     try {
       checkOutputPath(rel);
     } catch {

@@ -63,7 +63,9 @@ describe('OutputStager', () => {
     const { out, staging, manifestFile } = makeRoot();
     const stager = OutputStager.create(out, staging);
     const taken = stager.stage('articles/a/index.html', bytes('a'))!;
-    stager.stage('articles/b/index.html', bytes('b')); // its unit was reused: never given to the writer
+    // Its unit was reused: never given to the writer.
+    expect(stager.stage('articles/b/index.html', bytes('b'))).toMatchObject({ size: 1 });
+    expect(tree(out)).toHaveLength(2);
     await writeOutput(out, [{ path: 'articles/a/index.html', staged: taken }], { manifestFile });
     stager.handedOver(new Set([taken.temp]));
     stager.discard();
@@ -102,12 +104,13 @@ describe('OutputStager', () => {
     mkdirSync(join(out, 'keep'), { recursive: true });
     writeFileSync(join(out, 'keep/file.txt'), 'mine');
     const stager = OutputStager.create(out, staging);
-    stager.stage('articles/a/index.html', bytes('a'));
-    stager.stage('articles/b/index.html', bytes('b'));
-    stager.stage('keep/index.html', bytes('k'));
+    for (const path of ['articles/a/index.html', 'articles/b/index.html', 'keep/index.html']) {
+      expect(stager.stage(path, bytes(path)), path).toMatchObject({ size: path.length });
+    }
     // Staged by another thread of the same build, handed over.
     const other = OutputStager.join(stager.area).stage('deep/x/y/index.html', bytes('y'))!;
     stager.adopt(other);
+    expect(tree(out).filter((f) => f.endsWith('.tmp'))).toHaveLength(4);
     stager.discard();
     expect(tree(out)).toEqual(['keep/file.txt']);
     expect(readdirSync(out).sort()).toEqual(['keep']);
@@ -116,13 +119,14 @@ describe('OutputStager', () => {
     // A build into a folder that did not exist leaves no folder behind.
     const fresh = join(root, 'fresh-out');
     const s2 = OutputStager.create(fresh, staging);
-    s2.stage('articles/a/index.html', bytes('a'));
+    expect(s2.stage('articles/a/index.html', bytes('a'))).toMatchObject({ size: 1 });
+    expect(existsSync(fresh)).toBe(true);
     s2.discard();
     expect(existsSync(fresh)).toBe(false);
   });
 
   it('is best effort: an unsafe path or a file where a folder must be is left to the writer', () => {
-    const { out, staging } = makeRoot();
+    const { root, out, staging } = makeRoot();
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, 'articles'), 'a file');
     const stager = OutputStager.create(out, staging);
@@ -130,6 +134,7 @@ describe('OutputStager', () => {
     expect(stager.stage('articles/a/index.html', bytes('x'))).toBeUndefined();
     stager.discard();
     expect(tree(out)).toEqual(['articles']);
+    expect(readdirSync(root).filter((n) => n.includes('escape'))).toEqual([]);
   });
 
   it('after a build died, the next one sweeps its temporary files; a live build is left alone', () => {
