@@ -149,7 +149,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
           import('./commands/publish.js'),
         ]);
         return withSendSession(config, reporter, forceExit, async ({ store, signal }) => {
-          const send = await sendDigest(config, store, id, { reporter, signal, progress, env: io.env, resendUncertain: o.resendUncertain === true });
+          const send = await sendDigest(config, store, id, { signal, progress, env: io.env, resendUncertain: o.resendUncertain === true });
           return { exitCode: sendFailed(send) ? 1 : 0, text: summariseSend(id, send), json: { id, ...send } };
         });
       }),
@@ -227,28 +227,20 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
   const scheduleAction = async (config: Config, serveOpts?: { port: number; host: string }): Promise<CommandResult> => {
     const { checkScheduleConfig, publishOnSchedule, reloadingJobs, scheduleCommand } = await import('./commands/schedule.js');
     checkScheduleConfig(config); // before the server starts or the state is opened
-    const [{ runBuild }, { upToDateReport }, { createStoreRunLock }, { openStore, thisProcessLockOwner }, { boundHeapGrowthForSending }] = await Promise.all([
+    const [{ runBuild }, { upToDateReport }, { openSendStore }] = await Promise.all([
       import('./commands/build.js'),
       import('./commands/build-shortcut.js'),
-      import('./schedule/index.js'),
-      import('./state/index.js'),
       import('./commands/send-session.js'),
     ]);
-    // A long-running scheduler sends digests too: the same bound on heap growth as publish and resume.
-    boundHeapGrowthForSending();
-    const store = openStore(config.paths.root);
-    const lock = createStoreRunLock({
-      store,
-      owner: thisProcessLockOwner(),
-      onLost: (holder) => reporter.warn(`the send lock was taken over${holder ? ` by ${holder}` : ''}`),
-    });
+    // The scheduler sends digests too: the same store, lock and heap bound as publish and resume.
+    const { store, lock } = openSendStore(config, reporter);
     const jobs = reloadingJobs(
       config,
       load,
       {
         build: async (cfg) => {
           // A tick with nothing new costs a few stat() calls, not a build.
-          const r = (await upToDateReport(cfg, reporter)) ?? (await runBuild(cfg, reporter, { store }));
+          const r = (await upToDateReport(cfg, reporter, { store })) ?? (await runBuild(cfg, reporter, { store }));
           return { articles: r.published, recipients: 0, sent: 0, failed: 0, pending: 0, digestId: null };
         },
         // The scheduler holds the send lock around this run.

@@ -27,13 +27,6 @@ import { createProgressBar, DEFAULT_SEND_POLICY, runSend, type SendPolicy, type 
 import type { Store } from '../state/index.js';
 import { loadSecret } from '../tokens/index.js';
 import { DEFAULT_TEMPLATES } from './build.js';
-import type { Reporter } from './command-result.js';
-
-export interface DigestPlan {
-  readonly id: string;
-  readonly createdAt: Date;
-  readonly selection: DigestSelection;
-}
 
 /**
  * GUIDs of the archive as it stood at the first publish: articles older than `digest.lookback`
@@ -134,7 +127,6 @@ export function recordDigest(config: Config, store: Store, plan: DigestPlan, ren
 export interface SendDigestOptions {
   readonly signal?: AbortSignal;
   readonly resendUncertain?: boolean;
-  readonly reporter: Reporter;
   /** Draw a progress bar on stderr when it is a terminal. */
   readonly progress?: boolean;
   readonly env?: NodeJS.ProcessEnv;
@@ -156,14 +148,22 @@ export interface DigestSender {
  * The caller closes `transport`.
  */
 export function openDigestSender(config: Config, rendered: RenderedDigest, env: NodeJS.ProcessEnv = process.env): DigestSender {
+  const mail = composeMailFromConfig(config, rendered, env);
+  return { mail, transport: createTransport(config, { digestId: rendered.id, env }) };
+}
+
+/**
+ * The message builder alone (From, Reply-To, token secret, DKIM key), without a transport: the
+ * preview builds the very messages a send would, and must never open a connection.
+ */
+export function composeMailFromConfig(config: Config, rendered: RenderedDigest, env: NodeJS.ProcessEnv): DigestMail {
   const email = requireEmail(config);
-  const mail = composeDigestMail(rendered, {
+  return composeDigestMail(rendered, {
     from: email.from,
     ...(email.replyTo ? { replyTo: email.replyTo } : {}),
     secret: loadSecret(config.paths.state, env),
     dkim: loadDkimKey(email.dkim, { root: config.paths.root, out: config.paths.out }, env),
   });
-  return { mail, transport: createTransport(config, { digestId: rendered.id, env }) };
 }
 
 /** The sender for a digest already recorded, from the very bytes stored with it. */

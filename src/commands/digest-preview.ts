@@ -5,31 +5,24 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
-import { composeDigestMail, loadDkimKey } from '../digest/index.js';
 import { writeFileAtomic } from '../output/index.js';
 import { openStore } from '../state/index.js';
-import { loadSecret } from '../tokens/index.js';
 import { runBuild } from './build.js';
 import type { CommandResult, Reporter } from './command-result.js';
-import { planDigest, renderPlannedDigest, requireEmail } from './digest-job.js';
+import { composeMailFromConfig, planDigest, renderPlannedDigest, requireEmail } from './digest-job.js';
 
 /** Who the preview is addressed to: a reserved domain, so the preview can never reach anyone. */
 const PREVIEW_RECIPIENT = { email: 'reader@example.invalid', name: 'Preview Reader' };
 
 export async function digestPreviewCommand(config: Config, reporter: Reporter, now = new Date(), env: NodeJS.ProcessEnv = process.env): Promise<CommandResult> {
-  const email = requireEmail(config);
+  requireEmail(config);
   const store = openStore(config.paths.root);
   try {
     const build = await runBuild(config, reporter, { now, dryRun: true, store });
     const plan = planDigest(config, store, build.publishedArticles, now);
     if (plan.selection.shown.length === 0) return { exitCode: 0, text: 'no digest: nothing new since the last one', json: { digest: null } };
     const rendered = await renderPlannedDigest(config, plan);
-    const mail = composeDigestMail(rendered, {
-      from: email.from,
-      ...(email.replyTo ? { replyTo: email.replyTo } : {}),
-      secret: loadSecret(config.paths.state, env),
-      dkim: loadDkimKey(email.dkim, { root: config.paths.root, out: config.paths.out }, env),
-    });
+    const mail = composeMailFromConfig(config, rendered, env);
     const dir = join(config.paths.state, 'preview');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const files = {
@@ -37,12 +30,13 @@ export async function digestPreviewCommand(config: Config, reporter: Reporter, n
       text: join(dir, 'digest.txt'),
       eml: join(dir, 'digest.eml'),
     };
-    writeFileAtomic(files.html, mail.htmlFor(PREVIEW_RECIPIENT));
+    const html = mail.htmlFor(PREVIEW_RECIPIENT);
+    writeFileAtomic(files.html, html);
     writeFileAtomic(files.text, mail.textFor(PREVIEW_RECIPIENT));
     const message = mail.messageFor(PREVIEW_RECIPIENT);
     writeFileAtomic(files.eml, message.raw);
     const { shown, more } = plan.selection;
-    const htmlKb = Buffer.byteLength(mail.htmlFor(PREVIEW_RECIPIENT)) / 1024;
+    const htmlKb = Buffer.byteLength(html) / 1024;
     return {
       exitCode: 0,
       text:

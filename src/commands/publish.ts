@@ -3,6 +3,7 @@
  * active subscriber one digest of what is new. Also the scheduler's digest tick (`runPublish`).
  */
 import type { Config } from '../config/index.js';
+import type { SendSummary } from '../model/index.js';
 import type { SendReport } from '../send/index.js';
 import type { Store } from '../state/index.js';
 import { buildJson, runBuild, summariseBuild, type BuildReport } from './build.js';
@@ -36,14 +37,16 @@ export interface PublishReport {
   readonly unfinished: readonly string[];
 }
 
+/** Digests whose send stopped with recipients still to go (stopped by a signal, or paused). */
+export function unfinishedSends(store: Store): SendSummary[] {
+  return store.sendSummaries().filter((s) => s.status !== 'finished' && s.pending > 0);
+}
+
 /** The whole job against an open store; the caller holds the send lock. */
 export async function runPublish(config: Config, store: Store, reporter: Reporter, options: PublishOptions): Promise<PublishReport> {
   const now = options.now ?? new Date();
   const build = await runBuild(config, reporter, { now, dryRun: options.dryRun, store });
-  const unfinished = store
-    .sendSummaries()
-    .filter((s) => s.status !== 'finished' && s.pending > 0)
-    .map((s) => s.id);
+  const unfinished = unfinishedSends(store).map((s) => s.id);
   for (const id of unfinished) reporter.warn(`digest ${id} did not finish: \`gazette resume ${id}\` sends to the rest`);
   if (!config.email) return { build, digest: null, note: 'no digest: the config has no "email" section', unfinished };
   const plan = planDigest(config, store, build.publishedArticles, now);
@@ -67,7 +70,6 @@ export async function runPublish(config: Config, store: Store, reporter: Reporte
     throw error;
   }
   const send = await sendDigest(config, store, plan.id, {
-    reporter,
     sender,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.progress ? { progress: true } : {}),

@@ -28,7 +28,7 @@ import type { SlotStore } from '../schedule/slot-record.js';
 import type { Store } from '../state/index.js';
 import type { CommandResult, Reporter } from './command-result.js';
 import { sendDigest } from './digest-job.js';
-import { runPublish } from './publish.js';
+import { runPublish, unfinishedSends } from './publish.js';
 
 /** How long the run in progress may take to finish its messages in flight after a signal. */
 export const DEFAULT_DRAIN_TIMEOUT_MS = 20_000;
@@ -180,11 +180,11 @@ export interface PublishOnScheduleOptions {
 export async function publishOnSchedule(config: Config, store: Store, reporter: Reporter, options: PublishOnScheduleOptions): Promise<RunOutcome> {
   const { signal, env } = options;
   const resumed: ResumedSend[] = [];
-  const unfinished = store.sendSummaries().filter((s) => s.status !== 'finished' && s.pending > 0);
+  const unfinished = unfinishedSends(store);
   for (const { id } of unfinished) {
     if (signal.aborted) break;
     reporter.info(`continuing digest ${id}, which did not finish`);
-    const send = await sendDigest(config, store, id, { reporter, signal, env });
+    const send = await sendDigest(config, store, id, { signal, env });
     resumed.push({ id, sent: send.sentThisRun, failed: send.failedThisRun, pending: send.pending });
   }
   const totals = (extra: { sent: number; failed: number; pending: number }) => ({

@@ -5,7 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Config } from '../config/index.js';
 import { GazetteError } from '../errors.js';
-import { createStoreRunLock } from '../schedule/index.js';
+import { createStoreRunLock, type RunLock } from '../schedule/index.js';
 import { openStore, thisProcessLockOwner, type Store } from '../state/index.js';
 import type { Reporter } from './command-result.js';
 
@@ -26,12 +26,11 @@ export function boundHeapGrowthForSending(): void {
   setFlagsFromString('--heap-growing-percent=50');
 }
 
-export async function withSendSession<T>(
-  config: Config,
-  reporter: Reporter,
-  onForceExit: (signal: NodeJS.Signals) => void,
-  fn: (session: SendSession) => Promise<T>,
-): Promise<T> {
+/**
+ * The site's store, opened for a process that sends (publish, resume, the scheduler), with the
+ * send lock it must hold around a send (not taken yet) and the heap bound a long send needs.
+ */
+export function openSendStore(config: Config, reporter: Reporter): { store: Store; lock: RunLock } {
   boundHeapGrowthForSending();
   const store = openStore(config.paths.root);
   const lock = createStoreRunLock({
@@ -39,6 +38,16 @@ export async function withSendSession<T>(
     owner: thisProcessLockOwner(),
     onLost: (holder) => reporter.warn(`the send lock was taken over${holder ? ` by ${holder}` : ''}`),
   });
+  return { store, lock };
+}
+
+export async function withSendSession<T>(
+  config: Config,
+  reporter: Reporter,
+  onForceExit: (signal: NodeJS.Signals) => void,
+  fn: (session: SendSession) => Promise<T>,
+): Promise<T> {
+  const { store, lock } = openSendStore(config, reporter);
   const attempt = lock.tryAcquire();
   if (!attempt.acquired) {
     store.close();

@@ -9,12 +9,16 @@ import type { Delivery } from '../model/index.js';
 import { openStore } from '../state/index.js';
 import type { CommandResult } from './command-result.js';
 
+/** A row still `sending` when nobody is sending is uncertain: it may or may not have arrived. */
+function shownStatus(d: Delivery): string {
+  return d.status === 'sending' ? 'uncertain' : d.status;
+}
+
 function deliveryJson(d: Delivery): Record<string, unknown> {
   return {
     email: d.email,
     name: d.name,
-    // A row still `sending` when nobody is sending is uncertain: it may or may not have arrived.
-    status: d.status === 'sending' ? 'uncertain' : d.status,
+    status: shownStatus(d),
     attempts: d.attempts,
     last_error: d.lastError,
     last_attempt_at: d.lastAttemptAt?.toISOString() ?? null,
@@ -24,6 +28,10 @@ function deliveryJson(d: Delivery): Record<string, unknown> {
   };
 }
 
+/**
+ * The history, or one send's rows as text. With an id, `--json` never comes here (the CLI streams
+ * `sendDetailJsonChunks`), so the rows are not turned into JSON: `json` is the summary only.
+ */
 export function sendsCommand(config: Config, id: string | undefined): CommandResult {
   const store = openStore(config.paths.root, { readonly: true });
   try {
@@ -36,10 +44,10 @@ export function sendsCommand(config: Config, id: string | undefined): CommandRes
     }
     const summary = store.sendSummary(id);
     if (!summary) throw new GazetteError('NOT_FOUND', `no digest "${id}": \`gazette sends\` lists them`);
-    const rows = [...store.iterateDeliveries(id)].map(deliveryJson);
-    const lines = rows.map((r) => `${String(r.status).padEnd(9)} ${r.email}${r.last_error ? `  (${r.last_error})` : ''}`);
+    const lines: string[] = [];
+    for (const d of store.iterateDeliveries(id)) lines.push(`${shownStatus(d).padEnd(9)} ${d.email}${d.lastError ? `  (${d.lastError})` : ''}`);
     lines.push(`${summary.id}: ${summary.recipients} recipients, ${summary.sent} sent, ${summary.failed} failed, ${summary.pending} pending, ${summary.uncertain} uncertain (${summary.status})`);
-    return { exitCode: 0, text: lines.join('\n'), json: { ...summary, deliveries: rows } };
+    return { exitCode: 0, text: lines.join('\n'), json: summary };
   } finally {
     store.close();
   }

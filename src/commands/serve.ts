@@ -166,7 +166,7 @@ export async function serveCommand(config: Config, reporter: Reporter, options: 
 }
 
 /** Resolves with what asked the server to stop: "SIGINT", "SIGTERM" or "abort". */
-export function waitForStop(signal: AbortSignal | undefined, handleSignals: boolean): Promise<string> {
+function waitForStop(signal: AbortSignal | undefined, handleSignals: boolean): Promise<string> {
   return new Promise((resolve) => {
     const finish = (why: string): void => {
       process.off('SIGINT', onSignal);

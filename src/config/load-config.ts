@@ -7,6 +7,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { GazetteError, type Problem } from '../errors.js';
+import { STATE_DIR } from '../state/state-dir.js';
 import { configSchema, type ConfigData, type ConfigInput, type SmtpTransportConfig } from './schema.js';
 
 export const CONFIG_NAMES = ['gazette.config.ts', 'gazette.config.mts', 'gazette.config.js', 'gazette.config.mjs', 'gazette.config.json'];
@@ -60,7 +61,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Confi
       root,
       content: resolve(root, data.content.dir),
       out: join(root, 'out'),
-      state: join(root, '.gazette'),
+      state: join(root, STATE_DIR),
       templates: join(root, 'templates'),
     },
   };

@@ -15,6 +15,8 @@
  */
 import type { Article, Site } from '../model/index.js';
 import { cleanLine } from './clean-text.js';
+// Type-only: render-digest imports this module's values, so a value import back would be a cycle.
+import type { RenderDigestInput } from './render-digest.js';
 
 export interface DigestArticleData {
   readonly title: string;
@@ -53,16 +55,8 @@ export interface DigestTemplateData {
   readonly email: { readonly postal_address: string };
 }
 
-export interface DigestDataInput {
-  readonly site: Site;
-  readonly digestId: string;
-  readonly createdAt: Date;
-  readonly shown: readonly Article[];
-  readonly more: readonly Article[];
-  readonly postalAddress: string;
-  readonly subject: string;
-  readonly webUrl: string;
-}
+/** The render input without its templates; `subject` is the rendered subject line here. */
+export type DigestDataInput = Omit<RenderDigestInput, 'templates'> & { readonly webUrl: string };
 
 const PREHEADER_MAX = 140;
 

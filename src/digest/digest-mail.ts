@@ -197,10 +197,6 @@ export function composeDigestMail(digest: RenderedDigest, options: DigestMailOpt
   return new DigestMail(digest, options);
 }
 
-export function buildDigestMessage(mail: DigestMail, recipient: DigestRecipient): DigestMessage {
-  return mail.messageFor(recipient);
-}
-
 /** One MIME part: its header, then static QP segments with holes between them. */
 function part(boundary: string, type: string, doc: PersonalDocument, kind: OutputKind): Piece[] {
   const pieces: Piece[] = [

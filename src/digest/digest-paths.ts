@@ -1,11 +1,11 @@
 /**
  * Where a digest's web version lives under out/, and its URL. A digest id becomes a folder name, so
- * it is held to the state store's rule: safe in a path and a URL, never "." or "..".
+ * it is held to the shared digest id rule (`isDigestId`): safe in a path and a URL, never "." or "..".
  */
-const DIGEST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+import { isDigestId } from '../model/index.js';
 
 export function checkDigestId(id: string): string {
-  if (!DIGEST_ID.test(id)) {
+  if (!isDigestId(id)) {
     throw new RangeError(`digest id "${id}" must be 1-128 letters, digits, ".", "-" or "_", starting with a letter or digit`);
   }
   return id;

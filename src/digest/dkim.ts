@@ -11,12 +11,6 @@ export interface DkimKey {
   readonly privateKey: KeyObject;
 }
 
-/** Signed when present, in this order. `From` is listed twice so a second From added in transit breaks the signature. */
-export const DKIM_SIGNED_HEADERS = [
-  'From', 'Reply-To', 'To', 'Subject', 'Date', 'Message-ID', 'List-Id', 'List-Unsubscribe', 'List-Unsubscribe-Post',
-  'MIME-Version', 'Content-Type',
-] as const;
-
 /** Parses and checks a PEM private key; throws a plain Error the loader turns into a config error. */
 export function dkimKey(domainName: string, keySelector: string, pem: string): DkimKey {
   const privateKey = createPrivateKey({ key: pem, format: 'pem' });
@@ -38,10 +32,6 @@ export function relaxedBody(body: string): string {
   const lines = body.split('\r\n').map((l) => l.replace(/[ \t]+/g, ' ').replace(/ $/, ''));
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines.length === 0 ? '' : `${lines.join('\r\n')}\r\n`;
-}
-
-export function bodyHash(body: Buffer | string): string {
-  return createHash('sha256').update(body).digest('base64');
 }
 
 /**

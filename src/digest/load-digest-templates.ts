@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { GazetteError } from '../errors.js';
+import { invalidUtf8Line } from '../output/load-templates.js';
 import type { DigestTemplates, TemplateSource } from './render-digest.js';
 
 /** `template` is `digest.template` from the config, relative to `root`. */
@@ -32,27 +33,9 @@ function readTemplate(root: string, path: string, required: boolean): TemplateSo
   try {
     source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (e) {
-    const line = firstInvalidUtf8Line(bytes);
+    const line = invalidUtf8Line(bytes);
     throw new GazetteError('TEMPLATE', `${file}:${line}: not valid UTF-8; save the template as UTF-8`, { cause: e });
   }
   // A BOM or CRLF line ends from an editor must not reach MJML or the text part.
   return { file, source: source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n') };
-}
-
-function firstInvalidUtf8Line(bytes: Buffer): number {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i === bytes.length || bytes[i] === 0x0a) {
-      try {
-        decoder.decode(bytes.subarray(start, i));
-      } catch {
-        return line;
-      }
-      line++;
-      start = i + 1;
-    }
-  }
-  return line;
 }

@@ -4,7 +4,7 @@
  * from the lazy import of mjml (about a second to load, so only commands that render pay for it).
  */
 import { createHash } from 'node:crypto';
-import type { Liquid } from 'liquidjs';
+import type { Liquid, Template } from 'liquidjs';
 import { GazetteError } from '../errors.js';
 import type { Article, OutputFile, Site } from '../model/index.js';
 import { checkDigestId, digestPath, digestUrl } from './digest-paths.js';
@@ -68,12 +68,31 @@ export const MAX_HTML_BYTES = 90 * 1024;
 
 export async function renderDigest(input: RenderDigestInput): Promise<RenderedDigest> {
   if (input.shown.length === 0) throw new RangeError('a digest needs at least one article to show');
+  const id = checkDigestId(input.digestId);
+  const webUrl = digestUrl(input.site.url, id);
+  const templates = prepareTemplates(input);
   let current = input;
   for (;;) {
-    const digest = await renderOnce(current);
-    const bytes = largestHtmlBytes(digest);
+    const email = await renderEmail(current, id, webUrl, templates);
+    const bytes = largestHtmlBytes(email.html, input.site.url);
     const shown = current.shown.length;
-    if (bytes <= MAX_HTML_BYTES) return digest;
+    if (bytes <= MAX_HTML_BYTES) {
+      // Only the email is measured, so the web version is compiled once, from the pass that fits.
+      const webMjml = await templates.mjml.render({ ...email.data, recipient: null, web: true });
+      const webHtml = await compileMjml(webMjml, templates.mjml.ref, new Set());
+      return {
+        id,
+        createdAt: current.createdAt,
+        subject: email.subject,
+        siteTitle: email.data.site.title,
+        siteUrl: current.site.url,
+        webUrl,
+        articleCount: { shown: current.shown.length, more: current.more.length },
+        html: email.html,
+        text: email.text,
+        web: { path: digestPath(id), content: webHtml },
+      };
+    }
     if (shown === 1) {
       throw templateProblem(current.templates.mjml, `the digest HTML is ${Math.ceil(bytes / 1024)} KB with a single article, over the ${MAX_HTML_BYTES / 1024} KB that mail clients show unclipped; make the template smaller`);
     }
@@ -83,62 +102,93 @@ export async function renderDigest(input: RenderDigestInput): Promise<RenderedDi
 }
 
 /** The HTML's size for the longest values a recipient can bring (address, name, unsubscribe link). */
-function largestHtmlBytes(digest: RenderedDigest): number {
+function largestHtmlBytes(html: PersonalDocument, siteUrl: string): number {
   let bytes = 0;
-  for (const s of digest.html.segments) bytes += Buffer.byteLength(s, 'utf8');
-  for (const slot of digest.html.slots) {
-    if (slot.kind === 'unsubscribe_url') bytes += digest.siteUrl.length + 480;
+  for (const s of html.segments) bytes += Buffer.byteLength(s, 'utf8');
+  for (const slot of html.slots) {
+    if (slot.kind === 'unsubscribe_url') bytes += siteUrl.length + 480;
     else if (slot.kind === 'email') bytes += 254;
     else bytes += Math.max(1000, Buffer.byteLength(slot.fallback, 'utf8'));
   }
   return bytes;
 }
 
-async function renderOnce(input: RenderDigestInput): Promise<RenderedDigest> {
-  const id = checkDigestId(input.digestId);
-  const { site } = input;
-  const webUrl = digestUrl(site.url, id);
-  const subject = renderSubject(input);
-  const data = buildDigestData({
-    site,
-    digestId: id,
-    createdAt: input.createdAt,
-    shown: input.shown,
-    more: input.more,
-    postalAddress: input.postalAddress,
-    subject,
-    webUrl,
-  });
-  // Line ends are LF from here on, so the documents' segments never hold a CR that could pair with
-  // an LF across a placeholder.
-  const mjmlRef: TemplateRef = { file: input.templates.mjml.file, source: lf(input.templates.mjml.source) };
-  const text = input.templates.text ?? { file: DEFAULT_TEXT_FILE, source: DEFAULT_TEXT_TEMPLATE };
-  const textRef: TemplateRef = { file: text.file, source: lf(text.source) };
-  const placeholders = new Placeholders(nonceFor(data, mjmlRef.source, textRef.source));
+/**
+ * A Liquid template parsed on first use and then kept: the shrink loop renders the same templates
+ * on every pass. Parsing lazily, not up front, keeps the order in which a broken template's errors
+ * surface.
+ */
+class LiquidTemplate {
+  private parsed: Template[] | undefined;
+
+  constructor(
+    private readonly engine: Liquid,
+    readonly ref: TemplateRef,
+  ) {}
+
+  async render(data: object): Promise<string> {
+    try {
+      this.parsed ??= this.engine.parse(this.ref.source);
+      return (await this.engine.render(this.parsed, data)) as string;
+    } catch (e) {
+      throw liquidTemplateError(e, this.ref);
+    }
+  }
+
+  renderSync(data: object): string {
+    try {
+      this.parsed ??= this.engine.parse(this.ref.source);
+      return this.engine.renderSync(this.parsed, data) as string;
+    } catch (e) {
+      throw liquidTemplateError(e, this.ref);
+    }
+  }
+}
+
+interface PreparedTemplates {
+  readonly subject: LiquidTemplate;
+  readonly mjml: LiquidTemplate;
+  readonly text: LiquidTemplate;
+}
+
+/** The engines and the LF-normalised templates, made once for every pass of the shrink loop. */
+function prepareTemplates(input: RenderDigestInput): PreparedTemplates {
   const htmlEngine = createLiquid('html');
   const textEngine = createLiquid('text');
-
-  const emailMjml = await renderLiquid(htmlEngine, mjmlRef, { ...data, recipient: placeholders.recipient(), web: false });
-  const emailHtml = await compileMjml(emailMjml, mjmlRef, new Set([placeholders.unsubscribeUrl]));
-  const emailText = tidyText(await renderLiquid(textEngine, textRef, { ...data, recipient: placeholders.recipient(), web: false }));
-  const postal = data.email.postal_address;
-  const htmlDoc = personalDocument(placeholders, emailHtml, mjmlRef, escapeHtml(postal));
-  const textDoc = personalDocument(placeholders, emailText, textRef, postal);
-
-  const webMjml = await renderLiquid(htmlEngine, mjmlRef, { ...data, recipient: null, web: true });
-  const webHtml = await compileMjml(webMjml, mjmlRef, new Set());
-
+  // Line ends are LF from here on, so the documents' segments never hold a CR that could pair with
+  // an LF across a placeholder.
+  const mjml = input.templates.mjml;
+  const text = input.templates.text ?? { file: DEFAULT_TEXT_FILE, source: DEFAULT_TEXT_TEMPLATE };
   return {
-    id,
-    createdAt: input.createdAt,
+    subject: new LiquidTemplate(textEngine, { file: '', key: 'digest.subject', source: input.subject }),
+    mjml: new LiquidTemplate(htmlEngine, { file: mjml.file, source: lf(mjml.source) }),
+    text: new LiquidTemplate(textEngine, { file: text.file, source: lf(text.source) }),
+  };
+}
+
+/** One pass's email: what the size check measures, and the data the web version is made from. */
+interface RenderedEmail {
+  readonly subject: string;
+  readonly data: DigestTemplateData;
+  readonly html: PersonalDocument;
+  readonly text: PersonalDocument;
+}
+
+async function renderEmail(input: RenderDigestInput, id: string, webUrl: string, templates: PreparedTemplates): Promise<RenderedEmail> {
+  const subject = renderSubject(templates.subject, input);
+  const data = buildDigestData({ ...input, digestId: id, subject, webUrl });
+  const { mjml, text } = templates;
+  const placeholders = new Placeholders(nonceFor(data, mjml.ref.source, text.ref.source));
+
+  const emailMjml = await mjml.render({ ...data, recipient: placeholders.recipient(), web: false });
+  const emailHtml = await compileMjml(emailMjml, mjml.ref, new Set([placeholders.unsubscribeUrl]));
+  const emailText = tidyText(await text.render({ ...data, recipient: placeholders.recipient(), web: false }));
+  const postal = data.email.postal_address;
+  return {
     subject,
-    siteTitle: data.site.title,
-    siteUrl: site.url,
-    webUrl,
-    articleCount: { shown: input.shown.length, more: input.more.length },
-    html: htmlDoc,
-    text: textDoc,
-    web: { path: digestPath(id), content: webHtml },
+    data,
+    html: personalDocument(placeholders, emailHtml, mjml.ref, escapeHtml(postal)),
+    text: personalDocument(placeholders, emailText, text.ref, postal),
   };
 }
 
@@ -156,32 +206,17 @@ function personalDocument(placeholders: Placeholders, compiled: string, ref: Tem
   return doc;
 }
 
-function renderSubject(input: RenderDigestInput): string {
-  const ref: TemplateRef = { file: '', key: 'digest.subject', source: input.subject };
+function renderSubject(template: LiquidTemplate, input: RenderDigestInput): string {
   const count = input.shown.length + input.more.length;
-  let out: string;
-  try {
-    const engine = createLiquid('text');
-    out = engine.parseAndRenderSync(input.subject, {
-      count,
-      shown: input.shown.length,
-      more: input.more.length,
-      site: { title: cleanLine(input.site.title), url: input.site.url },
-    }) as string;
-  } catch (e) {
-    throw liquidTemplateError(e, ref);
-  }
+  const out = template.renderSync({
+    count,
+    shown: input.shown.length,
+    more: input.more.length,
+    site: { title: cleanLine(input.site.title), url: input.site.url },
+  });
   const subject = cleanLine(out);
   if (!subject) throw new GazetteError('CONFIG', 'digest.subject: renders to an empty subject');
   return subject;
-}
-
-async function renderLiquid(engine: Liquid, ref: TemplateRef, data: object): Promise<string> {
-  try {
-    return (await engine.parseAndRender(ref.source, data)) as string;
-  } catch (e) {
-    throw liquidTemplateError(e, ref);
-  }
 }
 
 type Mjml2Html = typeof import('mjml');

@@ -9,12 +9,20 @@
  */
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'sending', 'sent', 'failed'];
-
 /** `sending` until every recipient is settled (or the sender gave up for now: `paused`). */
 export type DigestStatus = 'sending' | 'paused' | 'finished';
 
 export const DIGEST_STATUSES: readonly DigestStatus[] = ['sending', 'paused', 'finished'];
+
+const DIGEST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * The one digest id rule of the store, the mailer and the archive: an id ends up in Message-IDs,
+ * URLs and folder names, so it must be safe as one folder name and in a URL, and never "." or "..".
+ */
+export function isDigestId(id: string): boolean {
+  return DIGEST_ID.test(id);
+}
 
 export interface DigestRecord {
   /** Chosen by the sender; stable, used in Message-IDs and the web version's URL. */

@@ -65,8 +65,8 @@ async function readText(file: string, shown: string): Promise<string> {
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
 
-/** The 1-based line holding the first byte sequence that is not UTF-8. */
-function invalidUtf8Line(bytes: Uint8Array): number {
+/** The 1-based line holding the first byte sequence that is not UTF-8 (the digest loader uses it too). */
+export function invalidUtf8Line(bytes: Uint8Array): number {
   let line = 1;
   let start = 0;
   for (let i = 0; i <= bytes.length; i++) {

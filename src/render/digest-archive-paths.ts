@@ -3,7 +3,7 @@
  * its feeds, and one folder per digest with its web version. The folder layout matches the
  * "view in browser" links already mailed (src/digest/digest-paths.ts), so those keep working.
  */
-import { FEED_FILES, type FeedFormat } from '../model/index.js';
+import { FEED_FILES, isDigestId, type FeedFormat } from '../model/index.js';
 
 const DIR = 'digests/';
 
@@ -14,18 +14,12 @@ export const DIGEST_ARCHIVE_PAGE = `${DIR}index.html`;
 const RESERVED = new Set(['index.html', FEED_FILES.rss, FEED_FILES.atom, FEED_FILES.json]);
 
 /**
- * The digest id rule of the state store and the mailer (src/digest/digest-paths.ts): safe as one
- * folder name on every file system and in a URL without escaping.
- */
-const DIGEST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-/**
  * Why `id` cannot name a digest's folder under digests/, or undefined when it can. Besides the id
  * rule, a folder must not shadow the archive's own files, compared without case because macOS and
  * Windows file systems ignore it.
  */
 export function digestFolderProblem(id: string): string | undefined {
-  if (!DIGEST_ID.test(id)) return 'is not 1-128 letters, digits, ".", "-" or "_" starting with a letter or digit';
+  if (!isDigestId(id)) return 'is not 1-128 letters, digits, ".", "-" or "_" starting with a letter or digit';
   if (RESERVED.has(id.toLowerCase())) return `is the name of the archive's own file digests/${id.toLowerCase()}`;
   return undefined;
 }

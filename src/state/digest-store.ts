@@ -13,7 +13,7 @@
  */
 import { GazetteError } from '../errors.js';
 import type { Delivery, DeliveryStatus, DigestRecord, DigestStatus, SendSummary } from '../model/delivery.js';
-import { DIGEST_STATUSES } from '../model/delivery.js';
+import { DIGEST_STATUSES, isDigestId } from '../model/delivery.js';
 import type { SubscriberStatus } from '../model/subscriber.js';
 import { assertWritable, type SqliteContext } from './sqlite-context.js';
 import { fromDbTime, fromDbTimeOrNull, toDbTime, toDbTimeOrNull } from './sqlite-time.js';
@@ -47,8 +47,6 @@ interface DeliveryRow {
 const DELIVERY_COLUMNS =
   'digest_id, subscriber_id, email, name, status, attempts, last_error, last_attempt_at, next_attempt_at, sent_at, message_id, permanent';
 
-/** Digest ids end up in Message-IDs, URLs and file names: keep them plain. */
-const DIGEST_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** SMTP replies can be long and multi-line; the ledger keeps enough to diagnose. */
 const MAX_ERROR_LENGTH = 2000;
 
@@ -70,7 +68,7 @@ function toDelivery(row: DeliveryRow): Delivery {
 }
 
 function checkDigestId(id: string): string {
-  if (!DIGEST_ID.test(id)) {
+  if (!isDigestId(id)) {
     throw new GazetteError(
       'STATE',
       `Invalid digest id ${JSON.stringify(id)}: use 1–128 letters, digits, ".", "_" or "-", starting with a letter or digit.`,
@@ -127,16 +125,15 @@ export function sqliteDigestStore(ctx: SqliteContext): DigestStore {
      ORDER BY subscriber_id LIMIT ?`,
   );
   const subscriberStatus = db.prepare<[number], { status: SubscriberStatus }>('SELECT status FROM subscribers WHERE id = ?');
-  const claim = db.prepare<[number, string, number]>(
+  // RETURNING hands back the claimed row as written, so a claim needs no second SELECT.
+  const claim = db.prepare<[number, string, number], DeliveryRow>(
     `UPDATE deliveries SET status = 'sending', attempts = attempts + 1, last_attempt_at = ?, next_attempt_at = NULL
-     WHERE digest_id = ? AND subscriber_id = ?`,
+     WHERE digest_id = ? AND subscriber_id = ?
+     RETURNING ${DELIVERY_COLUMNS}`,
   );
   const skip = db.prepare<[string, number, string, number]>(
     `UPDATE deliveries SET status = 'failed', permanent = 0, next_attempt_at = NULL, last_error = ?, last_attempt_at = ?
      WHERE digest_id = ? AND subscriber_id = ?`,
-  );
-  const deliveryByKey = db.prepare<[string, number], DeliveryRow>(
-    `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE digest_id = ? AND subscriber_id = ?`,
   );
   const sent = db.prepare<[number, string, string, number]>(
     `UPDATE deliveries SET status = 'sent', sent_at = ?, message_id = ?, last_error = NULL, next_attempt_at = NULL, permanent = 0
@@ -231,7 +228,7 @@ export function sqliteDigestStore(ctx: SqliteContext): DigestStore {
   const claimRows = db.transaction((digestId: string, limit: number, opts: ClaimOptions) => {
     const now = toDbTime(opts.now, 'claim time');
     const skipInactive = opts.skipInactive ?? true;
-    const claimed: number[] = [];
+    const claimed: Delivery[] = [];
     while (claimed.length < limit) {
       const need = limit - claimed.length;
       const ids = [...pendingPage.all(digestId, need), ...duePage.all(digestId, now, need)]
@@ -244,12 +241,11 @@ export function sqliteDigestStore(ctx: SqliteContext): DigestStore {
         if (skipInactive && status !== 'active') {
           skip.run(`skipped: the subscriber is ${status ?? 'gone'} since this send began`, now, digestId, id);
         } else {
-          claim.run(now, digestId, id);
-          claimed.push(id);
+          claimed.push(toDelivery(claim.get(now, digestId, id)!));
         }
       }
     }
-    return claimed.map((id) => toDelivery(deliveryByKey.get(digestId, id)!));
+    return claimed;
   });
 
   function markSentRow(digestId: string, subscriberId: number, messageId: string, at: Date): void {

@@ -22,10 +22,11 @@ import { sqliteMetaStore } from './meta-store.js';
 import { checkSchema, LATEST_SCHEMA_VERSION, migrate } from './migrations.js';
 import { sqliteParseCacheStore } from './parse-cache-store.js';
 import type { SqliteContext } from './sqlite-context.js';
+import { STATE_DIR } from './state-dir.js';
 import type { Store } from './store.js';
 import { sqliteSubscriberStore } from './subscriber-store.js';
 
-export const STATE_DIR = '.gazette';
+export { STATE_DIR };
 export const DATABASE_FILE = 'gazette.db';
 const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
@@ -68,13 +69,13 @@ function openWritable(location: string, timeout: number): Database.Database {
   }
 }
 
-function openReadonly(location: string, timeout: number): { db: Database.Database; empty: boolean } {
+function openReadonly(location: string, timeout: number): Database.Database {
   if (!existsSync(location) || isEmptyFile(location)) {
     // Nothing recorded yet: an empty in-memory state with the current schema, never written back.
     const db = new Database(':memory:');
     migrate(db, location);
     db.pragma('query_only = ON');
-    return { db, empty: true };
+    return db;
   }
   const db = new Database(location, { readonly: true, fileMustExist: true, timeout });
   try {
@@ -87,7 +88,7 @@ function openReadonly(location: string, timeout: number): { db: Database.Databas
           'Run a command that writes (such as `gazette build`) once to upgrade it.',
       );
     }
-    return { db, empty: false };
+    return db;
   } catch (error) {
     db.close();
     throw error;
@@ -145,7 +146,7 @@ export function openStore(root: string, opts: OpenStoreOptions = {}): Store {
   const readonly = opts.readonly ?? false;
   let db: Database.Database;
   try {
-    db = readonly ? openReadonly(location, timeout).db : openWritable(location, timeout);
+    db = readonly ? openReadonly(location, timeout) : openWritable(location, timeout);
   } catch (error) {
     if (error instanceof GazetteError) throw error;
     const reason = error instanceof Error ? error.message : String(error);

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildDigestMessage, composeDigestMail, loadDigestTemplates, renderDigest } from '../../src/digest/index.js';
+import { composeDigestMail, loadDigestTemplates, renderDigest } from '../../src/digest/index.js';
 import type { Article, Site } from '../../src/model/index.js';
 import { confirmUrl, unsubscribeUrl } from '../../src/tokens/index.js';
 import { REPO } from '../helpers/site.js';
@@ -57,7 +57,7 @@ async function digestFor(email: string): Promise<Buffer> {
     templates: loadDigestTemplates(REPO, join('templates', 'digest.mjml')),
   });
   const mail = composeDigestMail(digest, { from: 'Test Gazette <news@test.example.org>', secret: TEST_SECRET });
-  return buildDigestMessage(mail, { email }).raw;
+  return mail.messageFor({ email }).raw;
 }
 
 describe('one-click unsubscribe (RFC 8058)', () => {
