@@ -9,7 +9,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { isGazetteError, type Problem } from '../errors.js';
-import type { Article, Site } from '../model/index.js';
+import { compareNewestFirst, type Article, type Site } from '../model/index.js';
 import { listContentFiles, type ContentFile } from './content-files.js';
 import type { FirstSeenLedger } from './first-seen-ledger.js';
 import { parseArticle } from './parse-article.js';
@@ -97,7 +97,7 @@ export function assembleContent(outcomes: Iterable<FileOutcome>, problems: Probl
     }
     articles.push(article);
   }
-  articles.sort((a, b) => b.date.getTime() - a.date.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  articles.sort(compareNewestFirst);
   return { articles, problems, warnings, newlySeen };
 }
 

@@ -7,8 +7,13 @@
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const NOT_XML_CHARS = /[^\t\n\r\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+// The same class over UTF-16 units, without the `u` flag (several times faster on the clean text
+// nearly every article is). It also matches every surrogate, paired or not, so a hit only means
+// "ask the exact regex", which tells a valid pair from a lone half.
+const MAYBE_NOT_XML_CHAR = /[^\t\n\r\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD]/;
+
 export function hasNonXmlChars(text: string): boolean {
-  return NOT_XML_CHAR.test(text);
+  return MAYBE_NOT_XML_CHAR.test(text) && NOT_XML_CHAR.test(text);
 }
 
 export function stripNonXmlChars(text: string): string {

@@ -51,3 +51,11 @@ export interface Article {
   /** Front-matter keys Gazette does not know, kept for templates. */
   readonly extra: Readonly<Record<string, unknown>>;
 }
+
+/**
+ * Newest first; equal dates fall back to the slug (unique per site) so the order never depends on
+ * input order. The one order of the article list, the pages and the feeds.
+ */
+export function compareNewestFirst(a: Article, b: Article): number {
+  return b.date.getTime() - a.date.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0);
+}

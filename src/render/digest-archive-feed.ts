@@ -6,21 +6,13 @@
  */
 import type { Site } from '../model/index.js';
 import type { ArchivedDigest } from './archived-digest.js';
-import { cleanXmlText } from './clean-xml-text.js';
+import { oneLine } from './clean-xml-text.js';
 import { escapeHtml } from './feeds/escape-markup.js';
 import { buildFeedData, type FeedData, type FeedEntry, type FeedPerson } from './feeds/feed-data.js';
+import { httpUrl } from './feeds/http-url.js';
 import { digestArchiveFeedId, digestGuid } from './digest-archive-ids.js';
 import { digestArchiveUrl, digestFeedUrls, digestWebUrl } from './digest-archive-paths.js';
-import { digestTitle, oneLine } from './digest-archive-text.js';
-
-function httpUrl(value: string): string | undefined {
-  try {
-    const url = new URL(cleanXmlText(value).trim());
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { digestTitle } from './digest-archive-text.js';
 
 function articles(n: number): string {
   return `${n} ${n === 1 ? 'article' : 'articles'}`;
@@ -29,7 +21,7 @@ function articles(n: number): string {
 function entryFrom(site: Site, siteId: string, authors: readonly FeedPerson[], digest: ArchivedDigest): FeedEntry {
   const url = digestWebUrl(site.url, digest.id);
   const shown = digest.articles
-    .map((a) => ({ title: oneLine(a.title), url: httpUrl(a.url) }))
+    .map((a) => ({ title: oneLine(a.title), url: httpUrl(a.url)?.href }))
     .filter((a) => a.title !== '');
   const count = Math.max(shown.length, Number.isSafeInteger(digest.articleCount) ? digest.articleCount : 0);
   const rest = count - shown.length;

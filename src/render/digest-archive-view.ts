@@ -4,9 +4,10 @@
  */
 import type { Site } from '../model/index.js';
 import type { ArchivedDigest } from './archived-digest.js';
+import { oneLine } from './clean-xml-text.js';
 import { newestDigestsFirst } from './digest-archive-order.js';
 import { digestArchiveUrl, digestFeedUrls, digestWebUrl } from './digest-archive-paths.js';
-import { digestTitle, oneLine } from './digest-archive-text.js';
+import { digestTitle } from './digest-archive-text.js';
 import { pageDate, type PageDate } from './page-dates.js';
 import { feedLinks, siteFeedLinks, type FeedLink, type FeedUrls } from './page-view.js';
 

@@ -3,5 +3,5 @@
 export { renderFeeds } from './feeds/render-feeds.js';
 export { newestUpTo } from './feeds/feed-data.js';
 export { renderFeedStylesheet } from './feeds/feed-stylesheet.js';
-export { feedPaths, feedUrls, type FeedScope } from './feeds/feed-paths.js';
+export { feedPaths, type FeedScope } from './feeds/feed-paths.js';
 export { EMPTY_FEED_UPDATED } from './feeds/atom.js';

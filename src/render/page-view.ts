@@ -4,7 +4,7 @@
  * are already formatted in the site's zone, so templates need no functions and no clock.
  */
 import type { Article, Author, Site, Tag } from '../model/index.js';
-import { FEED_FILES, SITE_STYLESHEET, tagUrlPath, type FeedFormat } from '../model/index.js';
+import { compareNewestFirst, FEED_FILES, SITE_STYLESHEET, tagUrlPath, type FeedFormat } from '../model/index.js';
 import { pageDate, type PageDate } from './page-dates.js';
 
 export interface FeedLink {
@@ -255,7 +255,7 @@ export function articleView(site: Site, article: Article): ArticleView {
   return { ...articleSummaryView(site, article), html: article.html };
 }
 
-/** Newest first; equal dates fall back to the slug so the order never depends on input order. */
+/** A sorted copy, newest first (see compareNewestFirst). */
 export function newestFirst(articles: readonly Article[]): Article[] {
-  return [...articles].sort((a, b) => b.date.getTime() - a.date.getTime() || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
+  return [...articles].sort(compareNewestFirst);
 }

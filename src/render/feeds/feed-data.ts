@@ -13,9 +13,11 @@
  */
 import { GazetteError, type Problem } from '../../errors.js';
 import { FEED_STYLESHEET, type Article, type Author, type FeedFormat, type Site, type Tag } from '../../model/index.js';
-import { cleanXmlText } from '../clean-xml-text.js';
+import { cleanXmlText, oneLine } from '../clean-xml-text.js';
+import { derivedFeedId } from './derived-feed-id.js';
 import { escapeHtml } from './escape-markup.js';
 import { feedUrls, scopeHomeUrl, type FeedScope } from './feed-paths.js';
+import { httpUrl } from './http-url.js';
 import { imageMimeType } from './image-mime-type.js';
 
 export interface FeedPerson {
@@ -68,21 +70,6 @@ export interface FeedData {
 
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/u;
 
-/** One line of display text: clean, XML whitespace collapsed, trimmed. Other spaces (NBSP) stay. */
-function oneLine(text: string): string {
-  return cleanXmlText(text).replace(/[ \t\n]+/g, ' ').trim();
-}
-
-function httpUrl(value: string | undefined, schemes: readonly string[] = ['http:', 'https:']): URL | undefined {
-  if (value === undefined) return undefined;
-  try {
-    const url = new URL(cleanXmlText(value).trim());
-    return schemes.includes(url.protocol) ? url : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function person(author: Author | undefined): FeedPerson | undefined {
   if (!author) return undefined;
   const name = oneLine(author.name);
@@ -115,14 +102,9 @@ function uniqueTags(tags: readonly Tag[]): Tag[] {
   return out;
 }
 
-/**
- * A stable Atom id for a tag's feeds, distinct from the site's: a path under a site id that ends
- * in "/", else a fragment (or a deeper fragment when the id already has one).
- */
+/** A stable Atom id for a tag's feeds, distinct from the site's (see derived-feed-id.ts). */
 function tagFeedId(siteId: string, tagSlug: string): string {
-  const segment = `tags/${encodeURIComponent(tagSlug)}`;
-  if (siteId.endsWith('/')) return `${siteId}${segment}/`;
-  return siteId.includes('#') ? `${siteId}/${segment}` : `${siteId}#${segment}`;
+  return derivedFeedId(siteId, `tags/${encodeURIComponent(tagSlug)}`);
 }
 
 function entryFrom(article: Article, siteAuthor: FeedPerson | undefined, problems: Problem[]): FeedEntry | undefined {

@@ -3,7 +3,7 @@
  *
  * What `feed` v6 (and the xml-js it writes with) does with its input, and what we hand it instead:
  * - Text nodes: xml-js turns every `&amp;` back into `&` before escaping, so a title that really
- *   says "&amp;" would lose it. Escaping `&` first (`forXmlJsText`) makes the round trip exact.
+ *   says "&amp;" would lose it. Escaping `&` first (`forXmlJs`) makes the round trip exact.
  * - Item titles go into CDATA verbatim, and xml-js splits only the first `]]>` of a CDATA section.
  *   Titles are plain text, so we write them as ordinary escaped text instead, through an item
  *   extension named `title` (extensions are assigned last, so it replaces the CDATA title in place).
@@ -17,10 +17,15 @@
  *   length 0 ("unknown", per the RSS Advisory Board profile), and only for known image types.
  */
 import { Feed, type Extension, type Item } from 'feed';
+import { EMPTY_FEED_UPDATED } from './atom.js';
 import { escapeHtml } from './escape-markup.js';
 import type { FeedData, FeedEntry } from './feed-data.js';
 
-function forXmlJsText(text: string): string {
+/**
+ * Text and attribute values for xml-js. Text: xml-js turns `&amp;` back into `&` before escaping.
+ * Attributes: it escapes only `"`, and URLs have no `<`, so `&` is what is left.
+ */
+function forXmlJs(text: string): string {
   return text.replace(/&/g, '&amp;');
 }
 
@@ -28,13 +33,8 @@ function forCdata(html: string): string {
   return html.replace(/]]>/g, ']]&gt;');
 }
 
-/** xml-js writes attribute values as given apart from `"`; URLs have no `<`, so `&` is what is left. */
-function forXmlJsAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;');
-}
-
 function textElement(name: string, values: readonly string[]): Extension {
-  const nodes = values.map((value) => ({ _text: forXmlJsText(value) }));
+  const nodes = values.map((value) => ({ _text: forXmlJs(value) }));
   // xml-js writes an array as repeated elements; `feed` types `objects` as a record only.
   return { name, objects: (nodes.length === 1 ? nodes[0] : nodes) as unknown as Record<string, unknown> };
 }
@@ -46,13 +46,13 @@ function item(entry: FeedEntry): Item {
     // Replaced by the `title` extension; non-empty so the element keeps its place before <link>.
     title: entry.title,
     link: entry.url,
-    guid: forXmlJsText(entry.id),
+    guid: forXmlJs(entry.id),
     date: entry.updated,
     published: entry.published,
     // content:encoded without a description is flagged by the W3C validator, so there always is one.
     description: escapeHtml(entry.summary || entry.title),
     content: forCdata(entry.contentHtml),
-    category: entry.tags.map((tag) => ({ name: forXmlJsText(tag.name) })),
+    category: entry.tags.map((tag) => ({ name: forXmlJs(tag.name) })),
     ...(entry.image?.mimeType ? { enclosure: { url: entry.image.url, type: entry.image.mimeType, length: 0 } } : {}),
     extensions,
   };
@@ -60,16 +60,16 @@ function item(entry: FeedEntry): Item {
 
 export function renderRss(data: FeedData): string {
   const feed = new Feed({
-    title: forXmlJsText(data.title),
+    title: forXmlJs(data.title),
     // RSS requires a non-empty channel description.
-    description: forXmlJsText(data.description || data.title),
+    description: forXmlJs(data.description || data.title),
     link: data.homeUrl,
-    ...(data.language ? { language: forXmlJsText(data.language) } : {}),
+    ...(data.language ? { language: forXmlJs(data.language) } : {}),
     // Never undefined: `feed` would put the build clock here. With no entries the element is removed below.
-    updated: data.updated ?? new Date(Date.UTC(2000, 0, 1)),
+    updated: data.updated ?? EMPTY_FEED_UPDATED,
     generator: 'Gazette',
     docs: 'https://www.rssboard.org/rss-specification',
-    stylesheet: forXmlJsAttribute(data.stylesheetHref),
+    stylesheet: forXmlJs(data.stylesheetHref),
     feedLinks: { rss: data.feedUrls.rss },
   });
   for (const entry of data.entries) feed.addItem(item(entry));
