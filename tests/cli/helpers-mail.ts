@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { CLI, REPO, baseConfig, makeSite } from '../helpers/site.js';
+import type { SendSummary } from '../../src/model/index.js';
 import type { Accepted, SmtpSink } from '../mail/smtp-sink.js';
 
 /** A fixed token secret: Message-IDs and unsubscribe links are derived from it. */
@@ -166,18 +167,8 @@ export function rawHeader(raw: Buffer, name: string): string | undefined {
   return line?.slice(name.length + 1).trim();
 }
 
-/** The digest ids `gazette sends --json` lists, oldest first. */
-export interface SendSummaryJson {
-  readonly id: string;
-  readonly created_at: string;
-  readonly articles: number;
-  readonly recipients: number;
-  readonly sent: number;
-  readonly failed: number;
-  readonly pending: number;
-  readonly uncertain: number;
-  readonly status: string;
-}
+/** The digest ids `gazette sends --json` lists, oldest first: the CLI prints each `SendSummary` as is. */
+export type SendSummaryJson = SendSummary;
 
 export interface DeliveryJson {
   readonly email: string;

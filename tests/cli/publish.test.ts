@@ -117,7 +117,9 @@ describe('gazette publish over SMTP', () => {
       expect(hrefs.length).toBeGreaterThan(20);
       for (const href of hrefs) expect(href, href).toMatch(/^(https:\/\/|mailto:)/);
       expect(Buffer.byteLength(html)).toBeLessThan(90 * 1024);
-      expect(parsed.headers.get('dkim-signature')).toBeDefined();
+      const dkim = parsed.headerLines.find((h) => h.key === 'dkim-signature')?.line ?? '';
+      expect(dkim).toMatch(/\bd=test\.example\.org\b/);
+      expect(dkim).toMatch(/\bs=gz2026\b/);
     }
     expect(messageIds.size).toBe(6);
 

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import type { Accepted } from '../mail/smtp-sink.js';
+import { startSmtpSink, type Accepted, type SinkOptions, type SmtpSink } from '../mail/smtp-sink.js';
 import { CLI, REPO, baseConfig, makeSite } from '../helpers/site.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -219,12 +219,33 @@ export async function scheduleSite(options: {
   return { root: site.root, emails, write, config, cleanup: site.cleanup };
 }
 
-/** Recipient → how many messages the server accepted for it. */
-export function copiesPerRecipient(accepted: readonly Accepted[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const m of accepted) for (const to of m.to) counts.set(to, (counts.get(to) ?? 0) + 1);
-  return counts;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+/**
+ * For afterEach: kills whatever the test left running first, then closes the sinks and removes the
+ * sites `startSink` and `testSite` made, newest first.
+ */
+export async function cleanUpAfterTest(): Promise<void> {
+  killAll();
+  for (const c of cleanups.splice(0).reverse()) await c();
 }
+
+/** An smtp-sink that `cleanUpAfterTest` closes. */
+export async function startSink(options: SinkOptions = {}): Promise<SmtpSink> {
+  const s = await startSmtpSink(options);
+  cleanups.push(() => s.close());
+  return s;
+}
+
+/** A `scheduleSite` that `cleanUpAfterTest` removes. */
+export async function testSite(options: Parameters<typeof scheduleSite>[0]): Promise<ScheduleSite> {
+  const s = await scheduleSite(options);
+  cleanups.push(s.cleanup);
+  return s;
+}
+
+/** The environment that points a gazette process at `sink`. */
+export const smtpEnv = (sink: SmtpSink): NodeJS.ProcessEnv => ({ GAZETTE_SMTP_URL: `smtp://${sink.host}:${sink.port}` });
 
 export interface ReadMessage {
   readonly to: string;
@@ -243,35 +264,14 @@ export async function readMessages(accepted: readonly Accepted[]): Promise<ReadM
   );
 }
 
-/** `gazette sends --json` row. */
-export interface SendSummaryJson {
-  readonly id: string;
-  readonly articles: number;
-  readonly recipients: number;
-  readonly sent: number;
-  readonly failed: number;
-  readonly pending: number;
-  readonly uncertain: number;
-  readonly status: string;
-}
-
-export interface DeliveryJson {
-  readonly email: string;
-  readonly status: 'pending' | 'sending' | 'uncertain' | 'sent' | 'failed';
-  readonly message_id: string | null;
-}
-
-export async function sends(root: string): Promise<SendSummaryJson[]> {
-  const r = await runGazette(['--root', root, '--json', 'sends']);
-  if (r.code !== 0) throw new Error(`gazette sends failed (${r.code}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as SendSummaryJson[];
-}
-
-export async function deliveries(root: string, id: string): Promise<SendSummaryJson & { deliveries: DeliveryJson[] }> {
-  const r = await runGazette(['--root', root, '--json', 'sends', id]);
-  if (r.code !== 0) throw new Error(`gazette sends ${id} failed (${r.code}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as SendSummaryJson & { deliveries: DeliveryJson[] };
-}
+/** `gazette sends --json` (the history, one send's rows) and recipient → messages accepted for it. */
+export {
+  sends,
+  sendDetail as deliveries,
+  countByRecipient as copiesPerRecipient,
+  type SendSummaryJson,
+  type DeliveryJson,
+} from './helpers-mail.js';
 
 export const isRun = (e: LogEvent): e is RunEvent => e.event === 'run';
 export const isDigestRun = (e: LogEvent): e is RunEvent => isRun(e) && e.kind === 'digest';

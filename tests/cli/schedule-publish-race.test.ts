@@ -3,38 +3,33 @@
 // skips (schedule: a `skipped` line naming the holder's pid) or refuses (publish: exit 1, naming
 // the holder). One digest, each subscriber exactly one message.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSmtpSink } from '../mail/smtp-sink.js';
 import {
   article,
+  cleanUpAfterTest,
   copiesPerRecipient,
   isDigestRun,
-  killAll,
-  scheduleSite,
   sends,
+  smtpEnv,
   startGazette,
+  startSink,
+  testSite,
   waitFor,
   type LogEvent,
   type RunEvent,
 } from './schedule-harness.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  killAll();
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(cleanUpAfterTest);
 
 describe('gazette schedule and gazette publish at once', () => {
   it('make one digest between them, and each subscriber gets exactly one message', async () => {
     // Slow acceptance keeps the first sender busy across several ticks of the other.
-    const smtp = await startSmtpSink({ acceptDelayMs: 40 });
-    cleanups.push(() => smtp.close());
-    const s = await scheduleSite({
+    const smtp = await startSink({ acceptDelayMs: 40 });
+    const s = await testSite({
       schedule: { digest: '* * * * * *' },
       subscribers: 60,
       files: { 'content/one.md': article('Ferry timetable changes'), 'content/two.md': article('Bridge reopens', 90_000) },
     });
-    cleanups.push(s.cleanup);
-    const env = { GAZETTE_SMTP_URL: `smtp://${smtp.host}:${smtp.port}` };
+    const env = smtpEnv(smtp);
 
     const schedule = startGazette(['--root', s.root, '--json', 'schedule'], env);
     const publish = startGazette(['--root', s.root, '--json', 'publish'], env);
@@ -76,11 +71,9 @@ describe('gazette schedule and gazette publish at once', () => {
 
   it('a publish started while the scheduler sends refuses, naming the scheduler, and changes nothing', async () => {
     // ~2.5 s of sending (100 messages, 250 ms each, 10 at a time): time enough to start publish.
-    const smtp = await startSmtpSink({ acceptDelayMs: 250 });
-    cleanups.push(() => smtp.close());
-    const s = await scheduleSite({ schedule: { digest: '*/2 * * * * *' }, subscribers: 100, files: { 'content/one.md': article('Harbour crane arrives') } });
-    cleanups.push(s.cleanup);
-    const env = { GAZETTE_SMTP_URL: `smtp://${smtp.host}:${smtp.port}` };
+    const smtp = await startSink({ acceptDelayMs: 250 });
+    const s = await testSite({ schedule: { digest: '*/2 * * * * *' }, subscribers: 100, files: { 'content/one.md': article('Harbour crane arrives') } });
+    const env = smtpEnv(smtp);
 
     const schedule = startGazette(['--root', s.root, '--json', 'schedule'], env);
     await waitFor('the scheduler sending', () => smtp.accepted.length >= 1, 25_000, () => schedule.stdout() + schedule.stderr());
@@ -100,11 +93,9 @@ describe('gazette schedule and gazette publish at once', () => {
   }, 90_000);
 
   it('two schedulers on one site: one digest per new article, each subscriber once', async () => {
-    const smtp = await startSmtpSink({ acceptDelayMs: 20 });
-    cleanups.push(() => smtp.close());
-    const s = await scheduleSite({ schedule: { digest: '* * * * * *' }, subscribers: 30, files: { 'content/one.md': article('Lock keeper') } });
-    cleanups.push(s.cleanup);
-    const env = { GAZETTE_SMTP_URL: `smtp://${smtp.host}:${smtp.port}` };
+    const smtp = await startSink({ acceptDelayMs: 20 });
+    const s = await testSite({ schedule: { digest: '* * * * * *' }, subscribers: 30, files: { 'content/one.md': article('Lock keeper') } });
+    const env = smtpEnv(smtp);
 
     const a = startGazette(['--root', s.root, '--json', 'schedule'], env);
     const b = startGazette(['--root', s.root, '--json', 'schedule'], env);

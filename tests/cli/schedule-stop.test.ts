@@ -3,38 +3,33 @@
 // finish the messages in flight, record them, exit 0, and leave a ledger that `gazette resume`
 // completes with nobody getting the digest twice.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSmtpSink } from '../mail/smtp-sink.js';
 import {
   article,
+  cleanUpAfterTest,
   copiesPerRecipient,
   deliveries,
   isDigestRun,
-  killAll,
   runGazette,
-  scheduleSite,
   sends,
+  smtpEnv,
   startGazette,
+  startSink,
+  testSite,
   waitFor,
   type RunEvent,
 } from './schedule-harness.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  killAll();
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(cleanUpAfterTest);
 
 describe('gazette schedule stopped during a send', () => {
   it('SIGTERM after ~20 messages: exit 0, a consistent ledger, and resume completes it without duplicates', async () => {
-    const smtp = await startSmtpSink({ acceptDelayMs: 100 });
-    cleanups.push(() => smtp.close());
-    const s = await scheduleSite({
+    const smtp = await startSink({ acceptDelayMs: 100 });
+    const s = await testSite({
       schedule: { digest: '*/2 * * * * *' },
       subscribers: 200,
       files: { 'content/news.md': article('Storm warning for the coast') },
     });
-    cleanups.push(s.cleanup);
-    const env = { GAZETTE_SMTP_URL: `smtp://${smtp.host}:${smtp.port}` };
+    const env = smtpEnv(smtp);
 
     const p = startGazette(['--root', s.root, '--json', 'schedule'], env);
     await waitFor('20 accepted messages', () => smtp.accepted.length >= 20, 25_000, () => `stdout:\n${p.stdout()}\nstderr:\n${p.stderr()}`);
@@ -81,11 +76,9 @@ describe('gazette schedule stopped during a send', () => {
   }, 90_000);
 
   it('a send stopped by SIGTERM is finished by the catch-up run when the scheduler starts again', async () => {
-    const smtp = await startSmtpSink({ acceptDelayMs: 200 });
-    cleanups.push(() => smtp.close());
-    const s = await scheduleSite({ schedule: { digest: '*/2 * * * * *' }, subscribers: 100, files: { 'content/news.md': article('Ferry cancelled') } });
-    cleanups.push(s.cleanup);
-    const env = { GAZETTE_SMTP_URL: `smtp://${smtp.host}:${smtp.port}` };
+    const smtp = await startSink({ acceptDelayMs: 200 });
+    const s = await testSite({ schedule: { digest: '*/2 * * * * *' }, subscribers: 100, files: { 'content/news.md': article('Ferry cancelled') } });
+    const env = smtpEnv(smtp);
 
     const first = startGazette(['--root', s.root, '--json', 'schedule'], env);
     await waitFor('10 accepted messages', () => smtp.accepted.length >= 10, 25_000, () => first.stdout() + first.stderr());
@@ -114,11 +107,9 @@ describe('gazette schedule stopped during a send', () => {
 
   it('a second SIGTERM exits at once (143); what was in flight is reported uncertain and never resent', async () => {
     // A slow server (1 s per message) keeps messages in flight when the second signal comes.
-    const smtp = await startSmtpSink({ acceptDelayMs: 1_000 });
-    cleanups.push(() => smtp.close());
-    const s = await scheduleSite({ schedule: { digest: '*/2 * * * * *' }, subscribers: 20, files: { 'content/news.md': article('Pier closed for repairs') } });
-    cleanups.push(s.cleanup);
-    const env = { GAZETTE_SMTP_URL: `smtp://${smtp.host}:${smtp.port}` };
+    const smtp = await startSink({ acceptDelayMs: 1_000 });
+    const s = await testSite({ schedule: { digest: '*/2 * * * * *' }, subscribers: 20, files: { 'content/news.md': article('Pier closed for repairs') } });
+    const env = smtpEnv(smtp);
 
     const p = startGazette(['--root', s.root, '--json', 'schedule'], env);
     await waitFor('5 accepted messages', () => smtp.accepted.length >= 5, 25_000, () => p.stdout() + p.stderr());

@@ -4,17 +4,18 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSmtpSink, type SmtpSink } from '../mail/smtp-sink.js';
 import {
   article,
+  cleanUpAfterTest,
   copiesPerRecipient,
   isDigestRun,
-  killAll,
   readMessages,
   runGazette,
-  scheduleSite,
   sends,
+  smtpEnv,
   startGazette,
+  startSink,
+  testSite,
   waitFor,
   type RunEvent,
 } from './schedule-harness.js';
@@ -22,30 +23,12 @@ import {
 const EVERY_2_S = '*/2 * * * * *';
 const EVERY_S = '* * * * * *';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  killAll();
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function sink(options: Parameters<typeof startSmtpSink>[0] = {}): Promise<SmtpSink> {
-  const s = await startSmtpSink(options);
-  cleanups.push(() => s.close());
-  return s;
-}
-
-async function site(options: Parameters<typeof scheduleSite>[0]) {
-  const s = await scheduleSite(options);
-  cleanups.push(s.cleanup);
-  return s;
-}
-
-const smtpEnv = (s: SmtpSink): NodeJS.ProcessEnv => ({ GAZETTE_SMTP_URL: `smtp://${s.host}:${s.port}` });
+afterEach(cleanUpAfterTest);
 
 describe('gazette schedule, digest every second or two', () => {
   it('sends the first digest once, sends nothing while nothing is new, and mails a new article at the next tick', async () => {
-    const smtp = await sink();
-    const s = await site({
+    const smtp = await startSink();
+    const s = await testSite({
       schedule: { digest: EVERY_S },
       subscribers: 3,
       files: { 'content/first.md': article('First light over the harbour'), 'content/second.md': article('Second story', 7_200_000) },
@@ -112,8 +95,8 @@ describe('gazette schedule, digest every second or two', () => {
   }, 60_000);
 
   it('reports a run whose content or config became invalid, keeps going, and recovers once fixed', async () => {
-    const smtp = await sink();
-    const s = await site({ schedule: { digest: EVERY_S }, subscribers: 2, files: { 'content/a.md': article('Alpha') } });
+    const smtp = await startSink();
+    const s = await testSite({ schedule: { digest: EVERY_S }, subscribers: 2, files: { 'content/a.md': article('Alpha') } });
     const p = startGazette(['--root', s.root, '--json', 'schedule'], smtpEnv(smtp));
     const first = (await p.waitForEvent('the first digest', (e) => isDigestRun(e) && e.digestId !== null, 20_000)) as RunEvent;
     expect(first.sent).toBe(2);
@@ -155,8 +138,8 @@ describe('gazette schedule, digest every second or two', () => {
   }, 60_000);
 
   it('without --json: readable lines, in the schedule\'s zone; SIGINT stops it with exit 0', async () => {
-    const smtp = await sink();
-    const s = await site({ schedule: { digest: EVERY_2_S, timezone: 'Asia/Kolkata' }, subscribers: 2, files: { 'content/a.md': article('Monsoon arrives early') } });
+    const smtp = await startSink();
+    const s = await testSite({ schedule: { digest: EVERY_2_S, timezone: 'Asia/Kolkata' }, subscribers: 2, files: { 'content/a.md': article('Monsoon arrives early') } });
     const p = startGazette(['--root', s.root, 'schedule'], smtpEnv(smtp));
     const time = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+05:30`;
     await waitFor('the run line', () => p.lines.some((l) => /: digest \d{8}-/.test(l)), 20_000, () => p.stdout() + p.stderr());
@@ -172,7 +155,7 @@ describe('gazette schedule, digest every second or two', () => {
   }, 60_000);
 
   it('nothing to schedule: exit 1 with a message naming the key, before anything runs', async () => {
-    const s = await site({ schedule: {}, subscribers: 0 });
+    const s = await testSite({ schedule: {}, subscribers: 0 });
     const r = await runGazette(['--root', s.root, 'schedule']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/gazette\.config\.json: nothing to schedule/);

@@ -1,22 +1,17 @@
 // `gazette serve --schedule` end to end: one process serves out/ over HTTP and runs the schedule's
 // ticks; a rebuild on a tick is what the server serves next; SIGTERM stops both and exits 0.
 import { afterEach, describe, expect, it } from 'vitest';
-import { article, isRun, killAll, runGazette, scheduleSite, startGazette, waitFor, type RunEvent } from './schedule-harness.js';
+import { article, cleanUpAfterTest, isRun, runGazette, startGazette, testSite, waitFor, type RunEvent } from './schedule-harness.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  killAll();
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+afterEach(cleanUpAfterTest);
 
 describe('gazette serve --schedule', () => {
   it('serves out/ and rebuilds it on the build schedule in one process, on a free port, and stops cleanly on SIGTERM', async () => {
-    const s = await scheduleSite({
+    const s = await testSite({
       schedule: { build: '*/2 * * * * *' },
       subscribers: 0,
       files: { 'content/tide.md': article('Tide tables for December') },
     });
-    cleanups.push(s.cleanup);
     const p = startGazette(['--root', s.root, '--json', 'serve', '--schedule', '--port', '0']);
 
     // --port 0: the system picks a free port; the line on stderr says which.
@@ -64,8 +59,7 @@ describe('gazette serve --schedule', () => {
   }, 60_000);
 
   it('refuses a bad --port (exit 2) and a site with nothing to schedule (exit 1) before serving anything', async () => {
-    const s = await scheduleSite({ schedule: {}, subscribers: 0 });
-    cleanups.push(s.cleanup);
+    const s = await testSite({ schedule: {}, subscribers: 0 });
     const badPort = await runGazette(['--root', s.root, 'serve', '--schedule', '--port', '80x']);
     expect(badPort.code).toBe(2);
     expect(badPort.stderr).toContain('--port "80x": expected a port number from 1 to 65535, or 0 for any free port');

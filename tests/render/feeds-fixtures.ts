@@ -1,25 +1,9 @@
 // Small factories for feed tests: fixed dates, fresh objects every call.
-import type { Article, Site, Tag } from '../../src/model/index.js';
+import type { Article } from '../../src/model/index.js';
+import { SITE_URL, tag } from './pages-fixtures.js';
 
-export const SITE_URL = 'https://news.example.org/';
-
-export function makeSite(overrides: Partial<Site> = {}): Site {
-  return {
-    title: 'Example News',
-    url: SITE_URL,
-    description: 'News from the example desk',
-    language: 'en',
-    timezone: 'Europe/Berlin',
-    author: { name: 'The Desk', email: 'desk@example.org' },
-    id: SITE_URL,
-    feedLimit: 50,
-    ...overrides,
-  };
-}
-
-export function tag(name: string, slug = name.toLowerCase().replace(/\s+/g, '-')): Tag {
-  return { name, slug };
-}
+// The site and tags are the page tests' own; only the articles differ (see makeArticle).
+export { SITE_URL, makeSite, tag } from './pages-fixtures.js';
 
 /** Article `n` is dated n days after 2026-01-01 08:00 UTC, updated two hours later. */
 export function makeArticle(n: number, overrides: Partial<Article> = {}): Article {

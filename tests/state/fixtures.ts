@@ -5,6 +5,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
+import { GazetteError } from '../../src/errors.js';
 import type { NewDigest, SubscriberInput } from '../../src/state/store.js';
 
 export const T0 = new Date('2026-01-05T08:00:00.000Z');
@@ -41,4 +43,15 @@ export function newDigest(id: string, overrides: Partial<NewDigest> = {}): NewDi
     payload: null,
     ...overrides,
   };
+}
+
+/** The GazetteError `fn` throws; fails the test when it throws something else or nothing. */
+export function gazetteError(fn: () => unknown): GazetteError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(GazetteError);
+    return error as GazetteError;
+  }
+  return expect.unreachable('expected a GazetteError');
 }

@@ -6,22 +6,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GazetteError } from '../../src/errors.js';
 import { GAZETTE_APPLICATION_ID, LATEST_SCHEMA_VERSION, migrate, MIGRATIONS, type Migration } from '../../src/state/migrations.js';
 import { databasePath, openStore } from '../../src/state/open-store.js';
-import { at, removeTempRoots, subscriberInput, tempRoot } from './fixtures.js';
+import { at, gazetteError, removeTempRoots, subscriberInput, tempRoot } from './fixtures.js';
 
 afterAll(removeTempRoots);
 
 function raw(root: string): Database.Database {
   return new Database(databasePath(root));
-}
-
-function openError(fn: () => unknown): GazetteError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(GazetteError);
-    return error as GazetteError;
-  }
-  return expect.unreachable('expected a GazetteError');
 }
 
 describe('openStore (SQLite)', () => {
@@ -86,7 +76,7 @@ describe('openStore (SQLite)', () => {
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, ?, 0)').run('from the future');
     db.close();
     for (const readonly of [false, true]) {
-      const error = openError(() => openStore(root, { readonly }));
+      const error = gazetteError(() => openStore(root, { readonly }));
       expect(error.code).toBe('STATE');
       expect(error.message).toContain(databasePath(root));
       expect(error.message).toMatch(/newer Gazette \(schema version 99; this Gazette knows up to 1\)/);
@@ -99,16 +89,16 @@ describe('openStore (SQLite)', () => {
     const db = raw(foreign);
     db.exec('CREATE TABLE photos (id INTEGER PRIMARY KEY)');
     db.close();
-    expect(openError(() => openStore(foreign)).message).toMatch(/not Gazette's state database/);
+    expect(gazetteError(() => openStore(foreign)).message).toMatch(/not Gazette's state database/);
     const other = new Database(databasePath(foreign));
     other.pragma('application_id = 1234');
     other.close();
-    expect(openError(() => openStore(foreign)).message).toMatch(/another application/);
+    expect(gazetteError(() => openStore(foreign)).message).toMatch(/another application/);
 
     const garbage = tempRoot();
     mkdirSync(join(garbage, '.gazette'));
     writeFileSync(databasePath(garbage), 'this is not a database, just text\n'.repeat(200));
-    const error = openError(() => openStore(garbage));
+    const error = gazetteError(() => openStore(garbage));
     expect(error.code).toBe('STATE');
     expect(error.message).toContain(databasePath(garbage));
   });
@@ -177,7 +167,7 @@ describe('openStore (SQLite)', () => {
         ['markSent', () => store.markSent('d', 1, '<m@x>', at(0))],
       ];
       for (const [name, write] of writes) {
-        const error = openError(write);
+        const error = gazetteError(write);
         expect(error.code, name).toBe('STATE');
         expect(error.message, name).toMatch(/open read-only/);
         expect(error.message, name).toContain(databasePath(root));
@@ -191,7 +181,7 @@ describe('openStore (SQLite)', () => {
       const db = raw(root);
       db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
       db.close();
-      expect(openError(() => openStore(root, { readonly: true })).message).toMatch(
+      expect(gazetteError(() => openStore(root, { readonly: true })).message).toMatch(
         /schema version 0; this Gazette needs 1\. Run a command that writes/,
       );
       // A writing open upgrades it.
@@ -205,7 +195,7 @@ describe('openStore (SQLite)', () => {
     const store = openStore(root, { busyTimeoutMs: 100 });
     const other = raw(root);
     other.exec('BEGIN IMMEDIATE');
-    const error = openError(() => store.setMeta('k', 'v'));
+    const error = gazetteError(() => store.setMeta('k', 'v'));
     expect(error.code).toBe('LOCKED');
     expect(error.message).toContain(databasePath(root));
     other.exec('ROLLBACK');

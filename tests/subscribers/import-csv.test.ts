@@ -1,23 +1,12 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GazetteError } from '../../src/errors.js';
 import { openStore } from '../../src/state/open-store.js';
 import type { Store } from '../../src/state/store.js';
 import { importCsv, type ImportOptions } from '../../src/subscribers/import-csv.js';
-import { at, removeTempRoots, tempRoot, T0 } from '../state/fixtures.js';
+import { at, gazetteError, removeTempRoots, tempRoot, T0 } from '../state/fixtures.js';
 
 afterAll(removeTempRoots);
 
 const OPTIONS: ImportOptions = { source: 'import:subscribers.csv', now: at(60), fileName: 'subscribers.csv' };
-
-function importError(fn: () => unknown): GazetteError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(GazetteError);
-    return error as GazetteError;
-  }
-  return expect.unreachable('expected a GazetteError');
-}
 
 describe('importCsv', () => {
   let store: Store;
@@ -204,7 +193,7 @@ describe('importCsv', () => {
       ['email,name,email\n', /subscribers.csv:1: the header has the column "email" twice/],
       ['"email,name\n', /subscribers.csv:1: cannot read the header/],
     ] as const) {
-      const error = importError(() => importCsv(store, text, OPTIONS));
+      const error = gazetteError(() => importCsv(store, text, OPTIONS));
       expect(error.code).toBe('USAGE');
       expect(error.message).toMatch(fragment);
     }
