@@ -1,0 +1,76 @@
+// A build killed while it stages pages (src/output/output-stager.ts): nothing it staged is ever
+// visible, and the next build sweeps its temporary files and builds exactly what a build from
+// scratch builds. Big enough (2,100 articles) that worker threads parse and stage too.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLI, gazette, makeSite } from '../helpers/site.js';
+
+const sites: Array<{ cleanup: () => void }> = [];
+afterEach(() => sites.splice(0).forEach((s) => s.cleanup()));
+
+const N = 2100;
+
+function files(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath, e.name)))
+    .sort();
+}
+
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(files(dir).map((p) => [p, createHash('sha256').update(readFileSync(join(dir, p))).digest('hex')]));
+}
+
+function articles(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < N; i++) {
+    const date = new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString();
+    out[`content/a-${String(i).padStart(4, '0')}.md`] = `---\ntitle: "Article ${i}"\ndate: ${date}\ntags: [t${i % 7}]\n---\nBody of article ${i}, with [a link](/x/${i}/).\n`;
+  }
+  return out;
+}
+
+const isTemp = (p: string): boolean => /(^|\/)\.[^/]+\.\d+\.[0-9a-f]{12}\.tmp$/.test(p);
+
+describe('a build killed while staging', () => {
+  it('leaves no visible page, and the next build sweeps up and builds what a scratch build builds', async () => {
+    const site = makeSite({ files: articles() });
+    sites.push(site);
+    const out = join(site.root, 'out');
+    const child = spawn(process.execPath, [CLI, '--root', site.root, 'build'], { stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    // Kill it as soon as a staged (temporary) page exists.
+    const deadline = Date.now() + 60_000;
+    while (!files(out).some(isTemp)) {
+      expect(Date.now(), 'no page was staged within 60 s').toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const left = files(out);
+    expect(left.filter(isTemp).length).toBeGreaterThan(0);
+    // Staged pages are only ever temporary files: nothing of the dead build is visible.
+    expect(left.filter((p) => !isTemp(p))).toEqual([]);
+    expect(readdirSync(join(site.root, '.gazette', 'staging'))).toHaveLength(1);
+
+    const next = gazette(['--root', site.root, '--json', 'build'], { timeoutMs: 120_000 });
+    expect(next.code, next.stderr).toBe(0);
+    expect(JSON.parse(next.stdout)).toMatchObject({ articles: N, published: N });
+    expect(files(out).filter(isTemp)).toEqual([]);
+    expect(readdirSync(join(site.root, '.gazette', 'staging'))).toEqual([]);
+
+    const scratch = makeSite();
+    sites.push(scratch);
+    cpSync(join(site.root, 'content'), join(scratch.root, 'content'), { recursive: true });
+    const fresh = gazette(['--root', scratch.root, 'build'], { timeoutMs: 120_000 });
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const expected = snapshot(join(scratch.root, 'out'));
+    expect(Object.keys(expected).length).toBeGreaterThan(N);
+    expect(snapshot(out)).toEqual(expected);
+  }, 180_000);
+});
