@@ -24,7 +24,7 @@ import { existsSync, lstatSync, readFileSync, rmSync, statSync, type Stats } fro
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
 import { listContentFiles } from '../content/content-files.js';
-import { isSettled, MANIFEST_FILE, readManifest, statVouches, type Manifest } from '../output/output-manifest.js';
+import { countVouchedFiles, isSettled, MANIFEST_FILE, type Manifest } from '../output/output-manifest.js';
 import { writeFileAtomic } from '../output/write-file-atomic.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import type { DigestRecord } from '../model/index.js';
@@ -139,17 +139,14 @@ export async function unchangedSince(
   const manifestFile = join(config.paths.state, MANIFEST_FILE);
   if (existsSync(partialManifestFile(manifestFile))) return undefined;
   const out = resolve(config.paths.out);
-  const manifest = readManifest(manifestFile, out);
-  if (manifest.pendingTemps.length > 0 || manifest.files.size !== stamp.report.outputs) return undefined;
-  for (const [path, entry] of manifest.files) {
-    let s: Stats | undefined;
+  const lstat = (path: string): Stats | undefined => {
     try {
-      s = lstatSync(join(out, path), { throwIfNoEntry: false });
+      return lstatSync(join(out, path), { throwIfNoEntry: false });
     } catch {
       return undefined;
     }
-    if (!s?.isFile() || !statVouches(entry, s)) return undefined;
-  }
+  };
+  if (countVouchedFiles(manifestFile, out, lstat) !== stamp.report.outputs) return undefined;
   if ((await inputs()) !== stamp.inputs) return undefined;
   return stamp.report;
 }

@@ -55,6 +55,33 @@ export function fileHolds(abs: string, bytes: Uint8Array): boolean {
   }
 }
 
+/**
+ * How many files the saved manifest for `outDir` lists, when every one is settled and `stat` still
+ * vouches for it and no write is pending; otherwise undefined. Reads the entries as they are
+ * stored, without building a Manifest: the no-change shortcut asks this of ten thousand files.
+ */
+export function countVouchedFiles(file: string, outDir: string, stat: (path: string) => Stats | undefined): number | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(data) || data.version !== VERSION || data.outDir !== outDir || !isRecord(data.files)) return undefined;
+  if (!Array.isArray(data.pendingTemps) || data.pendingTemps.length > 0) return undefined;
+  let count = 0;
+  for (const path in data.files) {
+    const raw = data.files[path];
+    if (!Array.isArray(raw) || raw.length !== 4) return undefined;
+    const [sha256, size, mtimeMs, checkedAt] = raw as [unknown, unknown, unknown, unknown];
+    if (typeof sha256 !== 'string' || typeof size !== 'number' || typeof mtimeMs !== 'number' || typeof checkedAt !== 'number') return undefined;
+    const s = stat(path);
+    if (!s?.isFile() || !statVouches({ sha256, size, mtimeMs, checkedAt }, s)) return undefined;
+    count++;
+  }
+  return count;
+}
+
 export function emptyManifest(outDir: string): Manifest {
   return { outDir, files: new Map(), pendingTemps: [] };
 }
