@@ -7,9 +7,8 @@
  * Task-list checkboxes become the characters ☐ / ☑: feed readers and mail clients drop form
  * controls (and the tick with them), while a character survives everywhere.
  */
-import MarkdownIt, { type RendererRule, type Token } from 'markdown-it';
-import footnote from 'markdown-it-footnote';
-import taskLists from 'markdown-it-task-lists';
+import type { RendererRule, Token } from 'markdown-it';
+import { footnote, MarkdownIt, taskLists } from './markdown-it.js';
 import type { UrlResolver } from './url-resolver.js';
 
 /** The render env markdown-it passes through to every rule (typed `any` by its declarations). */

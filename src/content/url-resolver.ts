@@ -11,7 +11,7 @@
  * resolve through this function, after markdown-it's own percent-encoding, so the same link gives
  * the same URL whichever way it was written.
  */
-import MarkdownIt from 'markdown-it';
+import { MarkdownIt } from './markdown-it.js';
 
 /** Returns the absolute URL, or undefined when the URL is unsafe or cannot be parsed. */
 export type UrlResolver = (raw: string) => string | undefined;

@@ -8,13 +8,14 @@
  * - `wrap: 72` wraps plain text at spaces (long words, such as URLs, are never broken);
  * - `default` also works on `recipient.name`, whose value is only known per recipient.
  */
-import { Liquid } from 'liquidjs';
+import type { Liquid } from 'liquidjs';
+import { liquidjs } from '../render/liquidjs.js';
 import { RecipientNameDrop } from './personal-document.js';
 
 export type LiquidKind = 'html' | 'text';
 
 export function createLiquid(kind: LiquidKind): Liquid {
-  const engine = new Liquid({
+  const engine = new liquidjs.Liquid({
     ...(kind === 'html' ? { outputEscape: 'escape' as const } : {}),
     strictFilters: true,
     strictVariables: true,

@@ -6,7 +6,7 @@
  * like a placeholder (an article titled "%%GZ…%%") is never mistaken for one, and the same digest
  * always compiles to the same document.
  */
-import { Drop } from 'liquidjs';
+import { liquidjs } from '../render/liquidjs.js';
 import { cleanName } from './clean-text.js';
 
 export type SlotKind = 'unsubscribe_url' | 'email' | 'name';
@@ -32,7 +32,7 @@ export interface PersonalValues {
 export type OutputKind = 'html' | 'text';
 
 /** What a template sees as `recipient.name`: prints a placeholder; `| default: "x"` picks the fallback. */
-export class RecipientNameDrop extends Drop {
+export class RecipientNameDrop extends liquidjs.Drop {
   constructor(private readonly placeholders: Placeholders) {
     super();
   }

@@ -5,13 +5,14 @@
  * speed: the header, footer and site-wide <head> links are the same on all 10,000 pages, and
  * Liquid costs microseconds per tag.
  */
-import { Tag, type Context, type Emitter, type Liquid, type TagToken, type Template, type TopLevelToken } from 'liquidjs';
+import type { Context, Emitter, Liquid, TagToken, Template, TopLevelToken } from 'liquidjs';
+import { liquidjs } from './liquidjs.js';
 
 export function registerIncludeCached(liquid: Liquid): void {
   // Keyed by the `site` value a page was rendered with (one SiteView object per Site).
   const cache = new WeakMap<object, Map<string, string>>();
 
-  class IncludeCachedTag extends Tag {
+  class IncludeCachedTag extends liquidjs.Tag {
     private readonly partial: string;
     private readonly templates: Template[];
 

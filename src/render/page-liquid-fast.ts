@@ -20,26 +20,10 @@
  * This reaches into LiquidJS objects beyond its typed API (field names checked against 10.x). Every
  * field is checked before use: a node whose shape is not the expected one is left alone.
  */
-import {
-  AssignTag,
-  BlockTag,
-  Drop,
-  ForTag,
-  IfTag,
-  isTruthy,
-  LayoutTag,
-  LiquidError,
-  Output,
-  RenderError,
-  toValue,
-  toValueSync,
-  TypeGuards,
-  UnlessTag,
-  type Context,
-  type Emitter,
-  type Liquid,
-  type Template,
-} from 'liquidjs';
+import type { Context, Emitter, Liquid, Template } from 'liquidjs';
+import { liquidjs } from './liquidjs.js';
+
+const { AssignTag, BlockTag, Drop, ForTag, IfTag, isTruthy, LayoutTag, LiquidError, Output, RenderError, toValue, toValueSync, TypeGuards, UnlessTag } = liquidjs;
 
 /** The parts of a LiquidJS Context this module uses (some are private in its typings). */
 interface Ctx {

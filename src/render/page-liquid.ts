@@ -3,7 +3,8 @@
  * can never read a file), every output HTML-escaped, unknown filters rejected when parsing, dates
  * independent of the build machine, each file parsed once, and the fast path for common tags.
  */
-import { Liquid, type LiquidOptions, type Template } from 'liquidjs';
+import type { Liquid, LiquidOptions, Template } from 'liquidjs';
+import { liquidjs } from './liquidjs.js';
 import { registerIncludeCached } from './page-include-cached.js';
 import { accelerate } from './page-liquid-fast.js';
 
@@ -26,7 +27,7 @@ export function createPageLiquid(files: Readonly<Record<string, string>>, option
     templates[templateBaseName(name)] = text;
   }
   const hooks: { onParsed?: (parsed: Template[]) => void } = {};
-  const liquid = new Liquid({
+  const liquid = new liquidjs.Liquid({
     templates,
     extname: '',
     cache: new ParsedTemplates((parsed) => hooks.onParsed?.(parsed)),
