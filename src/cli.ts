@@ -85,10 +85,10 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
       run(async (config, o: { dryRun?: boolean }) => {
         const dryRun = o.dryRun === true;
         // Nothing changed since the last build: proved by stat alone, before loading the build.
-        const quick = dryRun ? undefined : await (await import('./commands/build-shortcut.js')).upToDateBuild(config, reporter);
-        if (quick) return quick;
+        const quick = dryRun ? {} : await (await import('./commands/build-shortcut.js')).upToDateBuild(config, reporter);
+        if (quick.result) return quick.result;
         const { buildCommand } = await import('./commands/build.js');
-        return buildCommand(config, reporter, { dryRun });
+        return buildCommand(config, reporter, { dryRun, ...(quick.scan ? { scan: quick.scan } : {}) });
       }),
     );
 
@@ -240,7 +240,8 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
       {
         build: async (cfg) => {
           // A tick with nothing new costs a few stat() calls, not a build.
-          const r = (await upToDateReport(cfg, reporter, { store })) ?? (await runBuild(cfg, reporter, { store }));
+          const quick = await upToDateReport(cfg, reporter, { store });
+          const r = quick.report ?? (await runBuild(cfg, reporter, { store, ...(quick.scan ? { scan: quick.scan } : {}) }));
           return { articles: r.published, recipients: 0, sent: 0, failed: 0, pending: 0, digestId: null };
         },
         // The scheduler holds the send lock around this run.

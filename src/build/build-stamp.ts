@@ -20,15 +20,15 @@
  * fails or is killed half-way never leaves a stamp that vouches for its output.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, rmSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, rmSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
-import { listContentFiles } from '../content/content-files.js';
 import { countVouchedFiles, isSettled, MANIFEST_FILE, type Manifest } from '../output/output-manifest.js';
 import { writeFileAtomic } from '../output/write-file-atomic.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import type { DigestRecord } from '../model/index.js';
 import { codeIdentity } from './code-identity.js';
+import { scanContent, statQuiet, type ContentScan } from './content-scan.js';
 import { partialManifestFile } from './keyed-write.js';
 import { stampIsSettled, stampOf, stampStillHolds, type FileStamp } from './file-stamp.js';
 
@@ -111,33 +111,40 @@ export function writeBuildStamp(config: Config, stamp: BuildStamp, manifest: Man
 }
 
 /**
- * The last build's report when nothing changed since, else undefined. `inputs` is called only
- * once the cheap checks passed (it reads the templates and the store).
+ * What the shortcut found: the last build's report when nothing changed since; otherwise, when it
+ * got as far as looking at the content folder, that look, for the build to go on from.
+ */
+export type Unchanged = { readonly report: StampedReport; readonly scan?: undefined } | { readonly report?: undefined; readonly scan?: ContentScan };
+
+/**
+ * Whether anything changed since the last build. `inputs` is called only once the cheap checks
+ * passed (it reads the templates and the store).
  */
 export async function unchangedSince(
   config: Config,
   now: Date,
   inputs: () => Promise<string>,
   listStatic: () => Promise<readonly LocatedFile[]>,
-): Promise<StampedReport | undefined> {
+): Promise<Unchanged> {
   let stamp: BuildStamp & { version?: number };
   try {
     stamp = JSON.parse(readFileSync(stampFile(config), 'utf8')) as BuildStamp & { version?: number };
   } catch {
-    return undefined;
+    return {};
   }
-  if (stamp.version !== VERSION || !Array.isArray(stamp.content) || !Array.isArray(stamp.statics)) return undefined;
-  if (stamp.until !== null && now.getTime() >= stamp.until) return undefined;
+  if (stamp.version !== VERSION || !Array.isArray(stamp.content) || !Array.isArray(stamp.statics)) return {};
+  if (stamp.until !== null && now.getTime() >= stamp.until) return {};
 
-  const { files, problems } = await listContentFiles(config.paths.root, config.paths.content);
-  if (problems.length > 0) return undefined;
-  if (!stampsHold(stamp.content, files.map((f) => ({ path: f.sourcePath, abs: f.absolutePath })))) return undefined;
-  if (!stampsHold(stamp.statics, await listStatic())) return undefined;
+  const scan = await scanContent(config.paths.root, config.paths.content);
+  const changed = { scan };
+  if (scan.problems.length > 0) return changed;
+  if (!contentHolds(stamp.content, scan)) return changed;
+  if (!stampsHold(stamp.statics, await listStatic())) return changed;
 
   // Every output as the writer's manifest records it (the manifest is only ever rewritten by a
   // build, which drops the stamp first), each vouched for by its stat.
   const manifestFile = join(config.paths.state, MANIFEST_FILE);
-  if (existsSync(partialManifestFile(manifestFile))) return undefined;
+  if (existsSync(partialManifestFile(manifestFile))) return changed;
   const out = resolve(config.paths.out);
   const lstat = (path: string): Stats | undefined => {
     try {
@@ -146,9 +153,9 @@ export async function unchangedSince(
       return undefined;
     }
   };
-  if (countVouchedFiles(manifestFile, out, lstat) !== stamp.report.outputs) return undefined;
-  if ((await inputs()) !== stamp.inputs) return undefined;
-  return stamp.report;
+  if (countVouchedFiles(manifestFile, out, lstat) !== stamp.report.outputs) return changed;
+  if ((await inputs()) !== stamp.inputs) return changed;
+  return { report: stamp.report };
 }
 
 /** The stamp fields alone (a cached source carries its parse too). */
@@ -166,10 +173,12 @@ function stampsHold(recorded: BuildStamp['content'], files: readonly LocatedFile
   });
 }
 
-function statQuiet(abs: string): Stats | undefined {
-  try {
-    return statSync(abs, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
+/** stampsHold, for the article files with the stats the scan took. */
+function contentHolds(recorded: BuildStamp['content'], scan: ContentScan): boolean {
+  if (scan.files.length !== recorded.length) return false;
+  return scan.files.every((f, i) => {
+    const [path, stamp] = recorded[i]!;
+    const s = scan.stats[i];
+    return path === f.sourcePath && s !== undefined && stampStillHolds(stamp, s);
+  });
 }

@@ -10,7 +10,7 @@
  *
  * `gazette check` does not come here: it reads and parses everything, every time.
  */
-import { statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { listContentFiles } from '../content/content-files.js';
 import type { FirstSeenLedger } from '../content/first-seen-ledger.js';
 import { assembleContent, type FileOutcome, type LoadResult } from '../content/load-content.js';
@@ -20,6 +20,7 @@ import type { OutputStager } from '../output/output-stager.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import { ArticleBodies, type BodyStore } from './article-bodies.js';
 import type { ArticleMeta, BuildCache, CachedSource } from './build-cache.js';
+import { statQuiet, type ContentScan } from './content-scan.js';
 import { stampStillHolds } from './file-stamp.js';
 import { runParseTasks, type PoolOptions } from './parse-pool.js';
 import type { KeptPage, ParseResult, ParseTask } from './parse-task.js';
@@ -31,6 +32,8 @@ export interface LoadArticlesOptions {
   readonly ledger: FirstSeenLedger;
   readonly now: Date;
   readonly cache: BuildCache;
+  /** The content folder as just looked at (content-scan.ts); otherwise it is looked at here. */
+  readonly scan?: ContentScan;
   /** When given, the page of every article parsed is rendered in the same step. */
   readonly templates?: TemplateSources;
   readonly pool?: PoolOptions;
@@ -72,7 +75,9 @@ export async function loadArticles(opts: LoadArticlesOptions): Promise<LoadedArt
   const parseSettings = parseFingerprint(new Uint8Array(0), site);
   const previous = opts.cache.parseSettings === parseSettings ? opts.cache.sources : new Map<string, CachedSource>();
   const bodies = new ArticleBodies(site, now, opts.keepBodies);
-  const { files, problems } = await listContentFiles(opts.root, opts.dir);
+  const { files, problems } = opts.scan ?? (await listContentFiles(opts.root, opts.dir));
+  // Only a file with a cached parse needs its stat (the parse takes its own).
+  const statOf = (i: number): Stats | undefined => (opts.scan ? opts.scan.stats[i] : statQuiet(files[i]!.absolutePath));
 
   const outcomes = new Array<FileOutcome>(files.length);
   const sources = new Map<string, CachedSource>();
@@ -81,7 +86,7 @@ export async function loadArticles(opts: LoadArticlesOptions): Promise<LoadedArt
   files.forEach((file, i) => {
     const cached = previous.get(file.sourcePath);
     if (cached) {
-      const stats = statSync(file.absolutePath, { throwIfNoEntry: false });
+      const stats = statOf(i);
       if (stats && stampStillHolds(cached, stats)) {
         outcomes[i] = fromCache(cached, file.absolutePath, bodies);
         sources.set(file.sourcePath, cached);
@@ -135,7 +140,7 @@ export async function loadArticles(opts: LoadArticlesOptions): Promise<LoadedArt
     }
   });
 
-  const content = assembleContent(outcomes, problems, opts.ledger, now);
+  const content = assembleContent(outcomes, [...problems], opts.ledger, now);
   const identities = new Map<string, ArticleIdentity>();
   for (const article of content.articles) {
     const source = sources.get(article.sourcePath)!;

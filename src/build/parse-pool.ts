@@ -15,6 +15,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createParseContext, runParseTask, type ParseResult, type ParseSetup, type ParseTask } from './parse-task.js';
+import type { PageRenderer } from '../render/pages.js';
 import type { WorkerReply, WorkerRequest } from './parse-worker.js';
 
 export interface PoolOptions {
@@ -24,6 +25,8 @@ export interface PoolOptions {
   readonly minTasksForWorkers?: number;
   /** Cap on each worker's old-generation heap (MB); V8's default when absent. */
   readonly workerHeapMb?: number;
+  /** The page renderer the main thread renders with (made from the setup's templates otherwise). */
+  readonly mainRenderer?: () => PageRenderer;
   /**
    * Whether the main thread parses too (default true). When false it only hands out batches,
    * unless no worker is left to take them.
@@ -68,7 +71,7 @@ export async function runParseTasks(
   // Tasks carry their own index; renumber so results land at the caller's positions.
   const queue: ParseTask[][] = [];
   for (let i = 0; i < tasks.length; i += BATCH) queue.push(tasks.slice(i, i + BATCH).map((t, j) => ({ ...t, index: i + j })));
-  const ctx = createParseContext(setup);
+  const ctx = createParseContext(setup, options.mainRenderer);
   if (workerCount <= 0) {
     for (const batch of queue) put(batch.map((t) => runParseTask(t, ctx)));
     return { results, workerBatches: 0 };

@@ -79,14 +79,18 @@ export interface ParseContext {
   stager(): OutputStager | undefined;
 }
 
-export function createParseContext(setup: ParseSetup): ParseContext {
+/**
+ * `pageRenderer`, when given, makes the page renderer instead of parsing the templates again: the
+ * main thread shares the build's own renderer.
+ */
+export function createParseContext(setup: ParseSetup, pageRenderer?: () => PageRenderer): ParseContext {
   let renderer: PageRenderer | undefined;
   let stager: OutputStager | undefined;
   return {
     setup,
     renderer() {
       if (!setup.templates) throw new Error('page rendering needs the templates');
-      renderer ??= createPageRenderer(setup.templates);
+      renderer ??= pageRenderer ? pageRenderer() : createPageRenderer(setup.templates);
       return renderer;
     },
     stager() {

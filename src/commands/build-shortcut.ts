@@ -4,6 +4,7 @@
  * loading them). Returns undefined whenever the full build has to run.
  */
 import { inputsHash, unchangedSince } from '../build/build-stamp.js';
+import type { ContentScan } from '../build/content-scan.js';
 import type { Config } from '../config/index.js';
 import { listStaticFiles } from '../output/copy-static-dir.js';
 import { loadTemplates } from '../output/load-templates.js';
@@ -17,17 +18,24 @@ export interface ShortcutOptions {
   readonly store?: Store;
 }
 
-export async function upToDateBuild(config: Config, reporter: Reporter, options: ShortcutOptions = {}): Promise<CommandResult | undefined> {
-  const report = await upToDateReport(config, reporter, options);
-  return report && { exitCode: 0, text: summariseBuild(report), json: buildJson(report) };
+/**
+ * The shortcut's answer: the build's report when nothing changed since the last build (its
+ * warnings told again); otherwise the look it took at the content folder, if any, for the full
+ * build to go on from (runBuild's `scan`).
+ */
+export type Shortcut = { readonly report: BuildReport; readonly scan?: undefined } | { readonly report?: undefined; readonly scan?: ContentScan };
+
+export async function upToDateBuild(config: Config, reporter: Reporter, options: ShortcutOptions = {}): Promise<{ readonly result?: CommandResult; readonly scan?: ContentScan }> {
+  const { report, scan } = await upToDateReport(config, reporter, options);
+  if (report) return { result: { exitCode: 0, text: summariseBuild(report), json: buildJson(report) } };
+  return scan ? { scan } : {};
 }
 
-/** The build report when nothing changed since the last build (warnings told again), else undefined. */
-export async function upToDateReport(config: Config, reporter: Reporter, options: ShortcutOptions = {}): Promise<BuildReport | undefined> {
+export async function upToDateReport(config: Config, reporter: Reporter, options: ShortcutOptions = {}): Promise<Shortcut> {
   const started = performance.now();
-  let stamped;
+  let found;
   try {
-    stamped = await unchangedSince(
+    found = await unchangedSince(
       config,
       options.now ?? new Date(),
       async () => {
@@ -43,9 +51,10 @@ export async function upToDateReport(config: Config, reporter: Reporter, options
       () => listStaticFiles(staticDir(config)),
     );
   } catch {
-    return undefined; // anything unexpected (a template missing, the store locked): the full build decides
+    return {}; // anything unexpected (a template missing, the store locked): the full build decides
   }
-  if (!stamped) return undefined;
+  if (!found.report) return found.scan ? { scan: found.scan } : {};
+  const stamped = found.report;
   for (const w of stamped.warnings) reporter.warn(w);
   const durationMs = performance.now() - started;
   const report: BuildReport = {
@@ -64,5 +73,5 @@ export async function upToDateReport(config: Config, reporter: Reporter, options
     publishedArticles: [],
     upToDate: true,
   };
-  return report;
+  return { report };
 }

@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { dropBuildStamp, inputsHash, justStamp, staticStamps, writeBuildStamp } from '../build/build-stamp.js';
 import { codeIdentity } from '../build/code-identity.js';
+import type { ContentScan } from '../build/content-scan.js';
 import { readBuildCache, writeBuildCache, type BuildCache } from '../build/build-cache.js';
 import { writeKeyed } from '../build/keyed-write.js';
 import { loadArticles } from '../build/load-articles.js';
@@ -49,6 +50,8 @@ export interface BuildOptions {
   readonly dryRun?: boolean;
   /** An open store to reuse (publish, schedule); otherwise one is opened and closed here. */
   readonly store?: Store;
+  /** The look the no-change shortcut took at the content folder just before (build-shortcut.ts). */
+  readonly scan?: ContentScan;
   /** Threads to parse on, the main one included (default: the machine's cores, at most 4). */
   readonly threads?: number;
 }
@@ -60,7 +63,10 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
   const site = siteFromConfig(config);
   const store = options.store ?? openStore(config.paths.root);
   const cacheFile = join(config.paths.state, BUILD_CACHE_FILE);
-  const pool = options.threads === undefined ? {} : { threads: options.threads };
+  // One renderer for the whole build on this thread: the templates are parsed once.
+  let renderer: PageRenderer | undefined;
+  const pageRenderer = (sources: TemplateSources) => (): PageRenderer => (renderer ??= createPageRenderer(sources));
+  const threads = options.threads === undefined ? {} : { threads: options.threads };
   let detach = (): void => {};
   // Pages rendered while parsing are written out under temporary names at once (never in a dry run).
   const stagingDir = join(config.paths.state, STAGING_DIR);
@@ -88,7 +94,8 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       ledger: store,
       now,
       cache,
-      pool,
+      ...(options.scan ? { scan: options.scan } : {}),
+      pool: { ...threads, ...(templates.sources ? { mainRenderer: pageRenderer(templates.sources) } : {}) },
       ...(templates.sources ? { templates: templates.sources } : {}),
       ...(dryRun ? {} : { keepBodies: { store, identity } }),
       ...(stager ? { stager } : {}),
@@ -112,11 +119,10 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
     const staticList = await listStaticFiles(staticFolder);
     const statics = staticStamps(staticList, Date.now());
     const digestRecords = store.listDigests();
-    let renderer: PageRenderer | undefined;
     const units = planOutputs({
       site,
       templates: sources,
-      renderer: () => (renderer ??= createPageRenderer(sources)),
+      renderer: pageRenderer(sources),
       published,
       byTag,
       identities: loaded.identities,
@@ -132,7 +138,7 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       beforeRender: async (toRender) => {
         const needed = new Set([...toRender, ...units.filter((u) => u.kind === 'feed')].flatMap((u) => u.bodies()));
         loaded.bodies.evict(content.articles, needed);
-        await loaded.bodies.prefetch(toRender.flatMap((u) => u.bodies()), pool);
+        await loaded.bodies.prefetch(toRender.flatMap((u) => u.bodies()), threads);
       },
     });
     loaded.pages.clear();

@@ -168,9 +168,21 @@ function separators(names: readonly string[], language: string): readonly string
   return found;
 }
 
+// A byline of one author needs no language; cached articles share their Author objects.
+const soleAuthors = new WeakMap<Author, readonly AuthorView[]>();
+
+function soleAuthorView(author: Author): readonly AuthorView[] {
+  let views = soleAuthors.get(author);
+  if (!views) {
+    views = [{ name: author.name, url: author.url ?? null, separator: '' }];
+    soleAuthors.set(author, views);
+  }
+  return views;
+}
+
 /** Authors with the separators of a byline in the site's language ("A, B and C", "A, B und C"). */
-function authorViews(authors: readonly Author[], language: string): AuthorView[] {
-  if (authors.length === 1) return [{ name: authors[0]!.name, url: authors[0]!.url ?? null, separator: '' }];
+function authorViews(authors: readonly Author[], language: string): readonly AuthorView[] {
+  if (authors.length === 1) return soleAuthorView(authors[0]!);
   const seps = separators(
     authors.map((a) => a.name),
     language,
@@ -200,9 +212,20 @@ export function siteView(site: Site): SiteView {
   return view;
 }
 
+// One view per tag and site: ten thousand articles list the same fifty tags.
+const tagViews = new WeakMap<Site, Map<string, TagView>>();
+
 export function tagView(site: Site, tag: Tag): TagView {
-  const url = tagUrl(site, tag.slug);
-  return { name: tag.name, slug: tag.slug, url, feeds: feedUrls(url) };
+  let views = tagViews.get(site);
+  if (!views) tagViews.set(site, (views = new Map()));
+  const key = `${tag.slug}\u0000${tag.name}`;
+  let view = views.get(key);
+  if (!view) {
+    const url = tagUrl(site, tag.slug);
+    view = { name: tag.name, slug: tag.slug, url, feeds: feedUrls(url) };
+    views.set(key, view);
+  }
+  return view;
 }
 
 // One view per article and site: the index and every tag page list the same articles, and the

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // The compiled modules, as the CLI runs them: the stamp covers the identity of the running code.
 import { upToDateBuild } from '../../dist/commands/build-shortcut.js';
+import { runBuild } from '../../dist/commands/build.js';
 import { loadConfig } from '../../dist/config/index.js';
 import { REPO, baseConfig, gazette, makeSite } from '../helpers/site.js';
 import { EMAIL_CONFIG, TEST_SECRET } from './helpers-mail.js';
@@ -138,10 +139,10 @@ describe('gazette build when nothing changed', () => {
     await steady(s.root);
     const config = await loadConfig({ root: s.root });
     const reporter = { warn() {}, info() {} };
-    const taken = { exitCode: 0, json: expect.objectContaining({ upToDate: true, published: 3, heldBack: 1 }) };
+    const taken = { result: { exitCode: 0, json: expect.objectContaining({ upToDate: true, published: 3, heldBack: 1 }) } };
     expect(await upToDateBuild(config, reporter, { now: new Date() })).toMatchObject(taken);
-    // later.md is dated 2099-01-01T10:00Z: from then on the shortcut is off.
-    expect(await upToDateBuild(config, reporter, { now: new Date('2099-01-01T10:00:00Z') })).toBeUndefined();
+    // later.md is dated 2099-01-01T10:00Z: from then on the shortcut is off, before it looks at any file.
+    expect(await upToDateBuild(config, reporter, { now: new Date('2099-01-01T10:00:00Z') })).toEqual({});
     expect(await upToDateBuild(config, reporter, { now: new Date('2099-01-01T09:59:59Z') })).toMatchObject(taken);
 
     const env = { GAZETTE_SECRET: TEST_SECRET, GAZETTE_SMTP_URL: '' };
@@ -153,5 +154,31 @@ describe('gazette build when nothing changed', () => {
     expect(after.report.upToDate).toBeUndefined();
     expect(existsSync(join(s.root, 'out/digests/index.html'))).toBe(true);
     expect(readFileSync(join(s.root, 'out/digests/index.html'), 'utf8')).toMatch(/href="[^"]*digests\//);
+  }, 60_000);
+
+  it('after a change, hands its look at the content folder to the build, which builds what a build from scratch builds', async () => {
+    const s = newSite();
+    await steady(s.root);
+    const config = await loadConfig({ root: s.root });
+    const reporter = { warn() {}, info() {} };
+    s.write('content/two.md', article('Two, edited', '2026-01-02T10:00:00Z'));
+    const quick = await upToDateBuild(config, reporter);
+    expect(quick.result).toBeUndefined();
+    const scan = quick.scan!;
+    expect(scan.files.map((f) => f.sourcePath)).toEqual(['content/later.md', 'content/one.md', 'content/two.md', 'content/wire.txt']);
+    expect(scan.stats.map((st) => st?.size)).toEqual(scan.files.map((f) => readFileSync(f.absolutePath).length));
+
+    const report = await runBuild(config, reporter, { scan });
+    expect(report).toMatchObject({ articles: 4, parsed: 1 });
+    const fresh = makeSite();
+    sites.push(fresh);
+    rmSync(join(fresh.root, 'content'), { recursive: true, force: true });
+    for (const entry of ['gazette.config.json', 'content', 'static', '.gazette/gazette.db', '.gazette/gazette.db-wal']) {
+      if (existsSync(join(s.root, entry))) cpSync(join(s.root, entry), join(fresh.root, entry), { recursive: true });
+    }
+    build(fresh.root);
+    const scratch = snapshot(join(fresh.root, 'out'));
+    expect(readFileSync(join(s.root, 'out/articles/two/index.html'), 'utf8')).toContain('Two, edited');
+    expect(snapshot(join(s.root, 'out'))).toEqual(scratch);
   }, 60_000);
 });
