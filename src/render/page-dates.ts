@@ -40,7 +40,7 @@ const zoneLanguages = new Map<string, ZoneLanguage>();
 function zone(timeZone: string): Zone {
   let z = zones.get(timeZone);
   if (!z) {
-    z = { offsetFormat: new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }), dayOffsets: new Map() };
+    z = { offsetFormat: new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', timeZoneName: 'longOffset' }), dayOffsets: new Map() };
     zones.set(timeZone, z);
   }
   return z;
@@ -68,11 +68,13 @@ function zoneLanguage(timeZone: string, language: string): ZoneLanguage {
   return zl;
 }
 
-/** The zone's offset from UTC at instant `ms`, in whole minutes, straight from Intl. */
+/**
+ * The zone's offset from UTC at instant `ms`, in whole minutes, straight from Intl: the end of
+ * "2020, GMT+02:00" (format() takes a third of the time formatToParts() does).
+ */
 function exactOffset(z: Zone, ms: number): number {
-  const name = z.offsetFormat.formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
   // "GMT", "GMT+01:00", "GMT-03:30", historically "GMT+00:17:30".
-  const m = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?$/.exec(name);
+  const m = /GMT(?:([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?$/.exec(z.offsetFormat.format(ms));
   if (!m || !m[1]) return 0;
   const minutes = Number(m[2]) * 60 + Number(m[3] ?? 0) + Math.round(Number(m[4] ?? 0) / 60);
   return m[1] === '-' ? -minutes : minutes;
