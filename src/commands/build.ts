@@ -104,7 +104,7 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
     detach = () => loaded.bodies.detach();
     const contentDone = performance.now();
     const save = (outputs: BuildCache['outputs'], bodies: BuildCache['bodies'], outputsChanged: boolean): void => {
-      if (!dryRun && (loaded.cacheChanged || outputsChanged)) writeBuildCache(cacheFile, identity, { ...loaded.cache, outputs, bodies });
+      if (!dryRun && (loaded.cacheChanged || outputsChanged)) writeBuildCache(cacheFile, identity, { ...loaded.cache, outputs, bodies }, cache);
     };
     if (content.problems.length > 0) save(cache.outputs, cache.bodies, false);
     throwOnProblems(content);

@@ -4,6 +4,7 @@
 import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { journalFile } from '../../src/build/build-cache.js';
 import { BUILD_CACHE_FILE } from '../../src/commands/build.js';
 import { baseConfig, makeSite } from '../helpers/site.js';
 import { article, build, sampleFiles, scratchBuild, settle, snapshot, type TestSite } from './fixtures.js';
@@ -44,6 +45,73 @@ describe('a damaged build cache', () => {
     // And a sound cache is written again.
     await settle();
     expect((await build(s.root)).report.parsed).toBe(0);
+  });
+});
+
+describe('the build cache journal', () => {
+  /** Forty articles: a cache big enough that one edited article is appended, not rewritten. */
+  /** Built, and built again once its files are settled (the second build trusts every stamp). */
+  async function steady(s: TestSite): Promise<void> {
+    await build(s.root);
+    await settle();
+    await build(s.root);
+    await settle();
+  }
+
+  function bigSite(): TestSite {
+    const files: Record<string, string> = {};
+    for (let i = 10; i < 50; i++) files[`content/a${i}.md`] = article(`Article ${i}`, `2026-01-${String((i % 28) + 1).padStart(2, '0')}T10:00:00Z`, `Body ${i}. `.repeat(40), 'tags: [News]\n');
+    const s = makeSite({ files, config: baseConfig() });
+    sites.push(s);
+    return s;
+  }
+
+  it('takes what a build changed; the base file stays as it was, and the next build reads both', async () => {
+    const s = bigSite();
+    await steady(s);
+    const base = readFileSync(cacheFile(s));
+    s.write('content/a20.md', article('Article 20, edited', '2026-01-21T10:00:00Z', 'New body.', 'tags: [News]\n'));
+    expect((await build(s.root)).report.parsed).toBe(1);
+    expect(readFileSync(cacheFile(s)).equals(base)).toBe(true);
+    expect(statSync(journalFile(cacheFile(s))).size).toBeGreaterThan(0);
+    await settle();
+    // Both edits are known from the journal: nothing is parsed or written again.
+    expect((await build(s.root)).report).toMatchObject({ parsed: 0, written: 0 });
+    expect(snapshot(join(s.root, 'out'))).toEqual(await scratchBuild(s, sites));
+  });
+
+  // How many articles the next build parses: a dropped record's edit (a30) is parsed again.
+  const damages: Array<[string, (journal: string, s: TestSite) => void | Promise<void>, number]> = [
+    ['torn (its last bytes never written)', (j) => writeFileSync(j, readFileSync(j).subarray(0, statSync(j).size - 7)), 2],
+    ['one byte flipped', (j) => {
+      const bytes = readFileSync(j);
+      bytes[bytes.length - 20] = bytes[bytes.length - 20]! ^ 0xff;
+      writeFileSync(j, bytes);
+    }, 2],
+    ['written against another base file', (j, s) => {
+      // The base is rewritten as a new build saves from scratch; the old journal is put back.
+      const old = readFileSync(j);
+      rmSync(cacheFile(s));
+      rmSync(j);
+      return build(s.root).then(() => writeFileSync(j, old));
+    }, 1],
+  ];
+  it.each(damages)('with a record %s: that record is ignored and the output is right', async (_name, damage, parsed) => {
+    const s = bigSite();
+    await steady(s);
+    s.write('content/a30.md', article('Article 30, edited', '2026-01-03T10:00:00Z', 'Edited once.', 'tags: [News, Extra]\n'));
+    await build(s.root);
+    const journal = journalFile(cacheFile(s));
+    expect(existsSync(journal)).toBe(true);
+    await damage(journal, s);
+    await settle();
+    s.write('content/a40.md', article('Article 40, edited', '2026-01-13T10:00:00Z', 'Edited too.', 'tags: [Extra]\n'));
+    const r = await build(s.root);
+    expect(r.report.parsed).toBe(parsed);
+    expect(snapshot(join(s.root, 'out'))).toEqual(await scratchBuild(s, sites));
+    // The next append goes where the sound records end: the cache is whole again.
+    await settle();
+    expect((await build(s.root)).report).toMatchObject({ parsed: 0, written: 0 });
   });
 });
 
