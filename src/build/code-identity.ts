@@ -16,8 +16,11 @@ import { fileURLToPath } from 'node:url';
 /** Bump when the build cache's shape or meaning changes without any code file changing. */
 export const BUILD_CACHE_VERSION = 'gazette-build-cache-1';
 
-/** Folders of Gazette's code (siblings of this one) whose files shape the outputs. */
-const CODE_FOLDERS = ['build', 'content', 'model', 'render'];
+/**
+ * Folders of Gazette's code (siblings of this one) whose files shape the outputs; `bundle` is the
+ * CLI as bin/gazette.js runs it (rolldown.config.mjs), made from the others.
+ */
+const CODE_FOLDERS = ['build', 'bundle', 'content', 'model', 'render'];
 /** Single files that shape the outputs too: the orchestrator decides what is rendered. */
 const CODE_FILES = ['commands/build', 'config/site', 'errors'];
 /** The dependencies whose code runs while parsing and rendering (used when no lockfile is found). */
