@@ -17,7 +17,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { serialize } from 'node:v8';
 import { GazetteError } from '../errors.js';
 import { articlePath, FEED_STYLESHEET, SITE_STYLESHEET, tagDir, type Article, type OutputFile, type Site, type Tag } from '../model/index.js';
-import { feedPaths, newestUpTo, renderFeeds, renderFeedStylesheet, type FeedScope } from '../render/feeds.js';
+import { feedPaths, renderFeeds, renderFeedStylesheet, type FeedScope } from '../render/feeds.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import type { PageRenderer } from '../render/pages.js';
 import { codeIdentity } from './code-identity.js';
@@ -110,7 +110,8 @@ export function planOutputs(input: PlanInput): RenderUnit[] {
   function feedUnit(articles: readonly Article[], scope: FeedScope | undefined): RenderUnit {
     const paths = feedPaths(scope);
     const parts = scope ? ['feeds', siteKey, scope.tag.name, scope.tag.slug] : ['feeds', siteKey];
-    return unit('feed', keyOf(parts, articles.map(full)), [paths.rss, paths.atom, paths.json], () => newestUpTo(articles, site.feedLimit), () =>
+    // `articles` are newest first (the build sorts once): a feed shows the first `feedLimit`.
+    return unit('feed', keyOf(parts, articles.map(full)), [paths.rss, paths.atom, paths.json], () => articles.slice(0, site.feedLimit), () =>
       renderFeeds(site, articles, scope),
     );
   }

@@ -28,8 +28,11 @@ interface Zone {
 interface ZoneLanguage {
   readonly zone: Zone;
   readonly displayFormat: Intl.DateTimeFormat;
-  /** Local day ("2026-11-20") → display text: dateStyle "long" depends on nothing else. */
-  readonly displays: Map<string, string>;
+  /**
+   * Local day number (days since 1970-01-01 in the zone) → its date and display texts: dateStyle
+   * "long" depends on nothing else.
+   */
+  readonly days: Map<number, { readonly day: string; readonly display: string }>;
   /** Instant (ms) → PageDate: the index and tag pages show the same dates as the article pages. */
   readonly dates: Map<number, PageDate>;
 }
@@ -60,7 +63,7 @@ function zoneLanguage(timeZone: string, language: string): ZoneLanguage {
     zl = {
       zone: zone(timeZone),
       displayFormat: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }),
-      displays: new Map(),
+      days: new Map(),
       dates: new Map(),
     };
     zoneLanguages.set(key, zl);
@@ -96,26 +99,35 @@ function offsetAt(z: Zone, ms: number): number {
 }
 
 const two = (n: number): string => (n < 10 ? `0${n}` : String(n));
+/** "00" … "59". */
+const TWO = Array.from({ length: 60 }, (_, n) => two(n));
+
+// The zone and language of the last call: a site asks for one pair, ten thousand times a build.
+let last: { timeZone: string; language: string; zl: ZoneLanguage } | undefined;
 
 export function pageDate(date: Date, timeZone: string, language: string): PageDate {
-  const zl = zoneLanguage(timeZone, language);
+  if (last?.timeZone !== timeZone || last.language !== language) last = { timeZone, language, zl: zoneLanguage(timeZone, language) };
+  const { zl } = last;
   const ms = date.getTime();
   const cached = zl.dates.get(ms);
   if (cached) return cached;
   const offset = offsetAt(zl.zone, ms);
-  // The wall-clock time in the zone, read with the UTC getters.
-  const local = new Date(ms + offset * 60_000);
-  const year = local.getUTCFullYear();
-  const day = `${String(year).padStart(4, '0')}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())}`;
-  const time = `${two(local.getUTCHours())}:${two(local.getUTCMinutes())}:${two(local.getUTCSeconds())}`;
+  // The wall-clock time in the zone: its day (texts made once per day), then the time of day.
+  const localMs = ms + offset * 60_000;
+  const dayNumber = Math.floor(localMs / DAY_MS);
+  let local = zl.days.get(dayNumber);
+  if (!local) {
+    const start = new Date(dayNumber * DAY_MS);
+    const day = `${String(start.getUTCFullYear()).padStart(4, '0')}-${two(start.getUTCMonth() + 1)}-${two(start.getUTCDate())}`;
+    local = { day, display: zl.displayFormat.format(date) };
+    if (zl.days.size > CACHE_LIMIT) zl.days.clear();
+    zl.days.set(dayNumber, local);
+  }
+  const seconds = Math.floor((localMs - dayNumber * DAY_MS) / 1000);
+  const time = `${TWO[Math.floor(seconds / 3600)]}:${TWO[Math.floor(seconds / 60) % 60]}:${TWO[seconds % 60]}`;
   const abs = Math.abs(offset);
   const zoneText = offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
-  let display = zl.displays.get(day);
-  if (display === undefined) {
-    display = zl.displayFormat.format(date);
-    zl.displays.set(day, display);
-  }
-  const result: PageDate = { iso: `${day}T${time}${zoneText}`, day, display };
+  const result: PageDate = { iso: `${local.day}T${time}${zoneText}`, day: local.day, display: local.display };
   if (zl.dates.size > CACHE_LIMIT) zl.dates.clear();
   zl.dates.set(ms, result);
   return result;
