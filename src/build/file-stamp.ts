@@ -10,6 +10,8 @@
  * (read and fingerprinted, which is still far cheaper than parsing).
  */
 import type { Stats } from 'node:fs';
+// The writer's rule for output files, and the same clocks: one number for both.
+import { RACY_MS } from '../output/output-manifest.js';
 
 export interface FileStamp {
   readonly size: number;
@@ -20,8 +22,6 @@ export interface FileStamp {
   /** Date.now() taken just before the bytes this stamp vouches for were read. */
   readonly readAt: number;
 }
-
-export const RACY_MS = 2000;
 
 export function stampOf(stats: Stats, readAt: number): FileStamp {
   return { size: stats.size, mtimeMs: stats.mtimeMs, ctimeMs: stats.ctimeMs, ino: stats.ino, dev: stats.dev, readAt };

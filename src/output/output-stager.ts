@@ -17,6 +17,7 @@
 import { hash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
+import { isProcessAlive } from '../state/process-alive.js';
 import { fileHolds } from './output-manifest.js';
 import { checkOutputPath } from './output-path.js';
 import { TEMP_FILE, tempPathFor } from './write-file-atomic.js';
@@ -171,7 +172,7 @@ export function sweepDeadStagings(outDir: string, stagingDir: string): void {
   const dead = new Map<string, string>();
   for (const name of marks) {
     const m = /^(\d+)\.([0-9a-f]{12})$/.exec(name);
-    if (m && !processAlive(Number(m[1]))) dead.set(name, `.${m[1]}.${m[2]}.tmp`);
+    if (m && !isProcessAlive(Number(m[1]))) dead.set(name, `.${m[1]}.${m[2]}.tmp`);
   }
   if (dead.size === 0) return;
   const root = resolve(outDir);
@@ -189,17 +190,6 @@ export function sweepDeadStagings(outDir: string, stagingDir: string): void {
     if (rel.includes(sep)) removeEmptyUpTo(dirname(join(root, rel)), join(root, rel.split(sep)[0]!));
   }
   for (const mark of dead.keys()) rmSync(join(stagingDir, mark), { force: true });
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists, it is just not ours.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** rmdir `leaf` and its parents up to `top` (included), stopping at the first that is not empty. */

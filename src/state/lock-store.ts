@@ -10,6 +10,7 @@
  * recycled pid is not mistaken for the holder.
  */
 import { hostname } from 'node:os';
+import { isProcessAlive } from './process-alive.js';
 import { assertWritable, type SqliteContext } from './sqlite-context.js';
 import { fromDbTime, toDbTime } from './sqlite-time.js';
 import type { LockHolder, LockOwner, LockStore } from './store.js';
@@ -19,17 +20,6 @@ interface LockRow {
   host: string;
   started_at: number;
   heartbeat_at: number;
-}
-
-/** Whether `pid` names a running process on this machine. */
-export function isProcessAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
 }
 
 function sameOwner(row: LockRow, owner: LockOwner): boolean {
