@@ -83,12 +83,9 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .option('--dry-run', 'render and compare, write nothing')
     .action(
       run(async (config, o: { dryRun?: boolean }) => {
-        const dryRun = o.dryRun === true;
         // Nothing changed since the last build: proved by stat alone, before loading the build.
-        const quick = dryRun ? {} : await (await import('./commands/build-shortcut.js')).upToDateBuild(config, reporter);
-        if (quick.result) return quick.result;
-        const { buildCommand } = await import('./commands/build.js');
-        return buildCommand(config, reporter, { dryRun, ...(quick.scan ? { scan: quick.scan } : {}) });
+        const [{ buildUnlessUpToDate }, { buildResult }] = await Promise.all([import('./commands/build-shortcut.js'), import('./commands/build-summary.js')]);
+        return buildResult(await buildUnlessUpToDate(config, reporter, { dryRun: o.dryRun === true }));
       }),
     );
 
@@ -227,11 +224,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
   const scheduleAction = async (config: Config, serveOpts?: { port: number; host: string }): Promise<CommandResult> => {
     const { checkScheduleConfig, publishOnSchedule, reloadingJobs, scheduleCommand } = await import('./commands/schedule.js');
     checkScheduleConfig(config); // before the server starts or the state is opened
-    const [{ runBuild }, { upToDateReport }, { openSendStore }] = await Promise.all([
-      import('./commands/build.js'),
-      import('./commands/build-shortcut.js'),
-      import('./commands/send-session.js'),
-    ]);
+    const [{ buildUnlessUpToDate }, { openSendStore }] = await Promise.all([import('./commands/build-shortcut.js'), import('./commands/send-session.js')]);
     // The scheduler sends digests too: the same store, lock and heap bound as publish and resume.
     const { store, lock } = openSendStore(config, reporter);
     const jobs = reloadingJobs(
@@ -240,8 +233,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
       {
         build: async (cfg) => {
           // A tick with nothing new costs a few stat() calls, not a build.
-          const quick = await upToDateReport(cfg, reporter, { store });
-          const r = quick.report ?? (await runBuild(cfg, reporter, { store, ...(quick.scan ? { scan: quick.scan } : {}) }));
+          const r = await buildUnlessUpToDate(cfg, reporter, { store });
           return { articles: r.published, recipients: 0, sent: 0, failed: 0, pending: 0, digestId: null };
         },
         // The scheduler holds the send lock around this run.

@@ -71,7 +71,6 @@ export interface BuildCache {
 
 /** A cache as read from disk: its base file and how much of its journal was sound. */
 export interface CacheOrigin {
-  readonly identity: string;
   /** sha256 (hex) of the base file's payload. */
   readonly baseSum: string;
   readonly baseBytes: number;
@@ -127,7 +126,7 @@ export function readBuildCache(file: string, identity: string): BuildCache {
   const outputs = value.outputs as Map<string, OutputRecord>;
   const bodies = value.bodies as Map<string, string>;
   const journalEnd = applyJournal(journalFile(file), baseSum, { sources, outputs, bodies });
-  return { parseSettings: value.parseSettings, sources, outputs, bodies, origin: { identity, baseSum, baseBytes: data.length, journalEnd } };
+  return { parseSettings: value.parseSettings, sources, outputs, bodies, origin: { baseSum, baseBytes: data.length, journalEnd } };
 }
 
 /**
@@ -175,12 +174,13 @@ function apply<V>(map: Map<string, V>, changes: readonly [string, V | null][]): 
 }
 
 /**
- * Saves `cache`. When `previous` was read from disk with the same identity and parse settings, and
- * the journal has room, only the difference is appended; otherwise the whole cache is written.
+ * Saves `cache`. When `previous` was read from disk (with this identity: readBuildCache finds
+ * nothing otherwise) under the same parse settings, and the journal has room, only the difference
+ * is appended; otherwise the whole cache is written.
  */
 export function writeBuildCache(file: string, identity: string, cache: BuildCache, previous?: BuildCache): void {
   const origin = previous?.origin;
-  if (origin && origin.identity === identity && previous.parseSettings === cache.parseSettings) {
+  if (origin && previous.parseSettings === cache.parseSettings) {
     const delta: CacheDelta = {
       base: origin.baseSum,
       sources: changes(previous.sources, cache.sources),

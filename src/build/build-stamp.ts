@@ -20,7 +20,7 @@
  * fails or is killed half-way never leaves a stamp that vouches for its output.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, readFileSync, rmSync, type Stats } from 'node:fs';
+import { existsSync, readFileSync, rmSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Config } from '../config/index.js';
 import { countVouchedFiles, isSettled, MANIFEST_FILE, type Manifest } from '../output/output-manifest.js';
@@ -28,7 +28,8 @@ import { writeFileAtomic } from '../output/write-file-atomic.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import type { DigestRecord } from '../model/index.js';
 import { codeIdentity } from './code-identity.js';
-import { scanContent, statQuiet, type ContentScan } from './content-scan.js';
+import { scanContent, type ContentScan } from './content-scan.js';
+import { lstatQuiet, statQuiet } from './quiet-stat.js';
 import { partialManifestFile } from './keyed-write.js';
 import { stampIsSettled, stampOf, stampStillHolds, type FileStamp } from './file-stamp.js';
 
@@ -114,7 +115,7 @@ export function writeBuildStamp(config: Config, stamp: BuildStamp, manifest: Man
  * What the shortcut found: the last build's report when nothing changed since; otherwise, when it
  * got as far as looking at the content folder, that look, for the build to go on from.
  */
-export type Unchanged = { readonly report: StampedReport; readonly scan?: undefined } | { readonly report?: undefined; readonly scan?: ContentScan };
+export type ShortcutAnswer<R> = { readonly report: R; readonly scan?: undefined } | { readonly report?: undefined; readonly scan?: ContentScan };
 
 /**
  * Whether anything changed since the last build. `inputs` is called only once the cheap checks
@@ -125,7 +126,7 @@ export async function unchangedSince(
   now: Date,
   inputs: () => Promise<string>,
   listStatic: () => Promise<readonly LocatedFile[]>,
-): Promise<Unchanged> {
+): Promise<ShortcutAnswer<StampedReport>> {
   let stamp: BuildStamp & { version?: number };
   try {
     stamp = JSON.parse(readFileSync(stampFile(config), 'utf8')) as BuildStamp & { version?: number };
@@ -138,22 +139,16 @@ export async function unchangedSince(
   const scan = await scanContent(config.paths.root, config.paths.content);
   const changed = { scan };
   if (scan.problems.length > 0) return changed;
-  if (!contentHolds(stamp.content, scan)) return changed;
-  if (!stampsHold(stamp.statics, await listStatic())) return changed;
+  if (!stampsHold(stamp.content, scan.files.map((f) => f.sourcePath), scan.stats)) return changed;
+  const statics = await listStatic();
+  if (!stampsHold(stamp.statics, statics.map((f) => f.path), statics.map((f) => statQuiet(f.abs)))) return changed;
 
   // Every output as the writer's manifest records it (the manifest is only ever rewritten by a
   // build, which drops the stamp first), each vouched for by its stat.
   const manifestFile = join(config.paths.state, MANIFEST_FILE);
   if (existsSync(partialManifestFile(manifestFile))) return changed;
   const out = resolve(config.paths.out);
-  const lstat = (path: string): Stats | undefined => {
-    try {
-      return lstatSync(join(out, path), { throwIfNoEntry: false });
-    } catch {
-      return undefined;
-    }
-  };
-  if (countVouchedFiles(manifestFile, out, lstat) !== stamp.report.outputs) return changed;
+  if (countVouchedFiles(manifestFile, out, (path) => lstatQuiet(join(out, path))) !== stamp.report.outputs) return changed;
   if ((await inputs()) !== stamp.inputs) return changed;
   return { report: stamp.report };
 }
@@ -163,22 +158,15 @@ export function justStamp(s: FileStamp): FileStamp {
   return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino, dev: s.dev, readAt: s.readAt };
 }
 
-/** The same files in the same order as recorded, each still the file its stamp was taken from. */
-function stampsHold(recorded: BuildStamp['content'], files: readonly LocatedFile[]): boolean {
-  if (files.length !== recorded.length) return false;
-  return files.every((f, i) => {
-    const [path, stamp] = recorded[i]!;
-    const s = path === f.path ? statQuiet(f.abs) : undefined;
-    return s !== undefined && stampStillHolds(stamp, s);
-  });
-}
-
-/** stampsHold, for the article files with the stats the scan took. */
-function contentHolds(recorded: BuildStamp['content'], scan: ContentScan): boolean {
-  if (scan.files.length !== recorded.length) return false;
-  return scan.files.every((f, i) => {
-    const [path, stamp] = recorded[i]!;
-    const s = scan.stats[i];
-    return path === f.sourcePath && s !== undefined && stampStillHolds(stamp, s);
+/**
+ * The same files in the same order as recorded (`paths`), each still the file its stamp was taken
+ * from (`stats`, by position).
+ */
+function stampsHold(recorded: BuildStamp['content'], paths: readonly string[], stats: readonly (Stats | undefined)[]): boolean {
+  if (paths.length !== recorded.length) return false;
+  return paths.every((path, i) => {
+    const [was, stamp] = recorded[i]!;
+    const s = stats[i];
+    return was === path && s !== undefined && stampStillHolds(stamp, s);
   });
 }

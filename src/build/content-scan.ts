@@ -6,9 +6,10 @@
  * A stat taken a moment before the build is as good as one taken during it: a file that changes
  * after its stat no longer matches the stamp the build records, so the next build reads it.
  */
-import { statSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { listContentFiles, type ContentFile } from '../content/content-files.js';
 import type { Problem } from '../errors.js';
+import { statQuiet } from './quiet-stat.js';
 
 export interface ContentScan {
   readonly files: readonly ContentFile[];
@@ -20,12 +21,4 @@ export interface ContentScan {
 export async function scanContent(root: string, dir: string): Promise<ContentScan> {
   const { files, problems } = await listContentFiles(root, dir);
   return { files, problems, stats: files.map((f) => statQuiet(f.absolutePath)) };
-}
-
-export function statQuiet(abs: string): Stats | undefined {
-  try {
-    return statSync(abs, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
 }

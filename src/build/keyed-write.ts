@@ -13,7 +13,7 @@
  * either run may own), so no file is ever forgotten, and no temporary file is left for good.
  */
 import { hash } from 'node:crypto';
-import { lstatSync, mkdtempSync, readFileSync, rmSync, type Stats } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GazetteError } from '../errors.js';
@@ -23,6 +23,7 @@ import { readManifest, statVouches, writeManifest, type Manifest, type ManifestE
 import { isStaged, type StagedOutputFile } from '../output/output-stager.js';
 import { writeOutput, type WriteResult } from '../output/write-output.js';
 import { outputRecord, recordVouches, type OutputRecord } from './build-cache.js';
+import { lstatQuiet } from './quiet-stat.js';
 import type { RenderUnit } from './render-plan.js';
 
 export interface KeyedWriteOptions {
@@ -179,12 +180,7 @@ function intact(
 ): boolean {
   if (!entry || !recordVouches(record, key, entry.sha256)) return false;
   const abs = join(root, path);
-  let stat: Stats | undefined;
-  try {
-    stat = lstatSync(abs, { throwIfNoEntry: false });
-  } catch {
-    return false;
-  }
+  const stat = lstatQuiet(abs);
   if (!stat?.isFile() || stat.size !== entry.size) return false;
   // The writer's own trust rule: reuse never trusts a stat more than the writer does.
   if (statVouches(entry, stat)) return true;

@@ -20,8 +20,9 @@ import type { OutputStager } from '../output/output-stager.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import { ArticleBodies, type BodyStore } from './article-bodies.js';
 import type { ArticleMeta, BuildCache, CachedSource } from './build-cache.js';
-import { statQuiet, type ContentScan } from './content-scan.js';
+import type { ContentScan } from './content-scan.js';
 import { stampStillHolds } from './file-stamp.js';
+import { statQuiet } from './quiet-stat.js';
 import { runParseTasks, type PoolOptions } from './parse-pool.js';
 import type { KeptPage, ParseResult, ParseTask } from './parse-task.js';
 

@@ -1,16 +1,16 @@
 /**
  * `gazette build` when nothing changed: the no-change shortcut of build-stamp.ts, loaded without
  * the parser, the renderers or the writer (most of a no-change build's time would be spent just
- * loading them). Returns undefined whenever the full build has to run.
+ * loading them). The full build is loaded only when the shortcut cannot be taken.
  */
-import { inputsHash, unchangedSince } from '../build/build-stamp.js';
-import type { ContentScan } from '../build/content-scan.js';
+import { inputsHash, unchangedSince, type ShortcutAnswer } from '../build/build-stamp.js';
 import type { Config } from '../config/index.js';
 import { listStaticFiles } from '../output/copy-static-dir.js';
 import { loadTemplates } from '../output/load-templates.js';
 import { openStore, type Store } from '../state/index.js';
-import { buildJson, staticDir, summariseBuild, templatesDir, type BuildReport } from './build-summary.js';
-import type { CommandResult, Reporter } from './command-result.js';
+import type { BuildOptions } from './build.js';
+import { staticDir, templatesDir, type BuildReport } from './build-summary.js';
+import type { Reporter } from './command-result.js';
 
 export interface ShortcutOptions {
   readonly now?: Date;
@@ -19,19 +19,19 @@ export interface ShortcutOptions {
 }
 
 /**
- * The shortcut's answer: the build's report when nothing changed since the last build (its
- * warnings told again); otherwise the look it took at the content folder, if any, for the full
- * build to go on from (runBuild's `scan`).
+ * `gazette build` and the scheduler's build tick: the last build's report when nothing changed
+ * since, otherwise a full build that goes on from the shortcut's look at the content folder.
+ * A dry run always takes the full path (it reports what would be written).
  */
-export type Shortcut = { readonly report: BuildReport; readonly scan?: undefined } | { readonly report?: undefined; readonly scan?: ContentScan };
-
-export async function upToDateBuild(config: Config, reporter: Reporter, options: ShortcutOptions = {}): Promise<{ readonly result?: CommandResult; readonly scan?: ContentScan }> {
-  const { report, scan } = await upToDateReport(config, reporter, options);
-  if (report) return { result: { exitCode: 0, text: summariseBuild(report), json: buildJson(report) } };
-  return scan ? { scan } : {};
+export async function buildUnlessUpToDate(config: Config, reporter: Reporter, options: Omit<BuildOptions, 'scan'> = {}): Promise<BuildReport> {
+  const quick = options.dryRun ? {} : await upToDateReport(config, reporter, options);
+  if (quick.report) return quick.report;
+  const { runBuild } = await import('./build.js');
+  return runBuild(config, reporter, { ...options, ...(quick.scan ? { scan: quick.scan } : {}) });
 }
 
-export async function upToDateReport(config: Config, reporter: Reporter, options: ShortcutOptions = {}): Promise<Shortcut> {
+/** The build report when nothing changed since the last build (its warnings told again). */
+export async function upToDateReport(config: Config, reporter: Reporter, options: ShortcutOptions = {}): Promise<ShortcutAnswer<BuildReport>> {
   const started = performance.now();
   let found;
   try {

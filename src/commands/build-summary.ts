@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import type { Article } from '../model/index.js';
 import { BUILTIN_TEMPLATES_DIR } from '../output/load-templates.js';
+import type { CommandResult } from './command-result.js';
 
 /** Gazette's own templates, used when the site has no templates/ folder of its own. */
 export const DEFAULT_TEMPLATES = BUILTIN_TEMPLATES_DIR;
@@ -57,6 +58,11 @@ export function templatesDir(config: Config): string {
 export function buildJson(report: BuildReport): Record<string, unknown> {
   const { publishedArticles: _omit, ...rest } = report;
   return { ...rest, durationMs: Math.round(report.durationMs), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+}
+
+/** What `gazette build` prints. */
+export function buildResult(report: BuildReport): CommandResult {
+  return { exitCode: 0, text: summariseBuild(report), json: buildJson(report) };
 }
 
 export function summariseBuild(r: BuildReport): string {

@@ -31,7 +31,7 @@ import type { TemplateSources } from '../render/page-sources.js';
 import { createPageRenderer, type PageRenderer } from '../render/pages.js';
 import { openStore, type Store } from '../state/index.js';
 import { buildJson, staticDir, summariseBuild, templatesDir, type BuildReport } from './build-summary.js';
-import type { CommandResult, Reporter } from './command-result.js';
+import type { Reporter } from './command-result.js';
 import { archivedDigestsFromStore } from './digest-archive.js';
 
 /** Under .gazette/: the marks of builds staging files in out/ (output-stager.ts). */
@@ -63,9 +63,6 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
   const site = siteFromConfig(config);
   const store = options.store ?? openStore(config.paths.root);
   const cacheFile = join(config.paths.state, BUILD_CACHE_FILE);
-  // One renderer for the whole build on this thread: the templates are parsed once.
-  let renderer: PageRenderer | undefined;
-  const pageRenderer = (sources: TemplateSources) => (): PageRenderer => (renderer ??= createPageRenderer(sources));
   const threads = options.threads === undefined ? {} : { threads: options.threads };
   let detach = (): void => {};
   // Pages rendered while parsing are written out under temporary names at once (never in a dry run).
@@ -85,6 +82,12 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       (sources): { sources: TemplateSources; error?: undefined } => ({ sources }),
       (error: unknown) => ({ sources: undefined, error }),
     );
+    // One page renderer for the whole build on this thread: the templates are parsed once.
+    let renderer: PageRenderer | undefined;
+    const pageRenderer = (): PageRenderer => {
+      if (!templates.sources) throw templates.error;
+      return (renderer ??= createPageRenderer(templates.sources));
+    };
     const identity = codeIdentity();
     const cache = readBuildCache(cacheFile, identity);
     const loaded = await loadArticles({
@@ -95,7 +98,7 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
       now,
       cache,
       ...(options.scan ? { scan: options.scan } : {}),
-      pool: { ...threads, ...(templates.sources ? { mainRenderer: pageRenderer(templates.sources) } : {}) },
+      pool: { ...threads, ...(templates.sources ? { mainRenderer: pageRenderer } : {}) },
       ...(templates.sources ? { templates: templates.sources } : {}),
       ...(dryRun ? {} : { keepBodies: { store, identity } }),
       ...(stager ? { stager } : {}),
@@ -122,7 +125,7 @@ export async function runBuild(config: Config, reporter: Reporter, options: Buil
     const units = planOutputs({
       site,
       templates: sources,
-      renderer: pageRenderer(sources),
+      renderer: pageRenderer,
       published,
       byTag,
       identities: loaded.identities,
@@ -219,9 +222,3 @@ function groupByTag(published: readonly Article[]): Map<string, TagGroup> {
   }
   return new Map([...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
-
-export async function buildCommand(config: Config, reporter: Reporter, options: BuildOptions = {}): Promise<CommandResult> {
-  const report = await runBuild(config, reporter, options);
-  return { exitCode: 0, text: summariseBuild(report), json: buildJson(report) };
-}
-

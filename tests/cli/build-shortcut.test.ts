@@ -6,7 +6,7 @@ import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } 
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // The compiled modules, as the CLI runs them: the stamp covers the identity of the running code.
-import { upToDateBuild } from '../../dist/commands/build-shortcut.js';
+import { upToDateReport } from '../../dist/commands/build-shortcut.js';
 import { runBuild } from '../../dist/commands/build.js';
 import { loadConfig } from '../../dist/config/index.js';
 import { REPO, baseConfig, gazette, makeSite } from '../helpers/site.js';
@@ -139,11 +139,11 @@ describe('gazette build when nothing changed', () => {
     await steady(s.root);
     const config = await loadConfig({ root: s.root });
     const reporter = { warn() {}, info() {} };
-    const taken = { result: { exitCode: 0, json: expect.objectContaining({ upToDate: true, published: 3, heldBack: 1 }) } };
-    expect(await upToDateBuild(config, reporter, { now: new Date() })).toMatchObject(taken);
+    const taken = { report: expect.objectContaining({ upToDate: true, published: 3, heldBack: 1, written: 0 }) };
+    expect(await upToDateReport(config, reporter, { now: new Date() })).toMatchObject(taken);
     // later.md is dated 2099-01-01T10:00Z: from then on the shortcut is off, before it looks at any file.
-    expect(await upToDateBuild(config, reporter, { now: new Date('2099-01-01T10:00:00Z') })).toEqual({});
-    expect(await upToDateBuild(config, reporter, { now: new Date('2099-01-01T09:59:59Z') })).toMatchObject(taken);
+    expect(await upToDateReport(config, reporter, { now: new Date('2099-01-01T10:00:00Z') })).toEqual({});
+    expect(await upToDateReport(config, reporter, { now: new Date('2099-01-01T09:59:59Z') })).toMatchObject(taken);
 
     const env = { GAZETTE_SECRET: TEST_SECRET, GAZETTE_SMTP_URL: '' };
     expect(gazette(['--root', s.root, 'subscribers', 'add', 'reader@example.net'], { env }).code).toBe(0);
@@ -162,8 +162,8 @@ describe('gazette build when nothing changed', () => {
     const config = await loadConfig({ root: s.root });
     const reporter = { warn() {}, info() {} };
     s.write('content/two.md', article('Two, edited', '2026-01-02T10:00:00Z'));
-    const quick = await upToDateBuild(config, reporter);
-    expect(quick.result).toBeUndefined();
+    const quick = await upToDateReport(config, reporter);
+    expect(quick.report).toBeUndefined();
     const scan = quick.scan!;
     expect(scan.files.map((f) => f.sourcePath)).toEqual(['content/later.md', 'content/one.md', 'content/two.md', 'content/wire.txt']);
     expect(scan.stats.map((st) => st?.size)).toEqual(scan.files.map((f) => readFileSync(f.absolutePath).length));
