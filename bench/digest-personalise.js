@@ -10,11 +10,11 @@
 //
 // Prints one JSON object on stdout. Run after `npm run build`: node bench/digest-personalise.js
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { articleText } from './generate-site.js';
+import { writeDigestSite } from './bench-kit.js';
 
 const DIST = new URL('../dist/', import.meta.url);
 const { loadConfig } = await import(new URL('config/index.js', DIST).href);
@@ -31,13 +31,7 @@ const TARGET_MS = 0.1;
 
 const root = mkdtempSync(join(tmpdir(), 'gazette-bench-personalise-'));
 try {
-  mkdirSync(join(root, 'content'));
-  writeFileSync(join(root, 'gazette.config.json'), JSON.stringify({
-    site: { title: 'Bench News', url: 'https://bench.example.org/', language: 'en' },
-    email: { from: 'Bench News <news@bench.example.org>', replyTo: 'desk@bench.example.org', postalAddress: '1 Bench Street, Springfield' },
-    digest: { subject: '{{ site.title }}: {{ count }} new articles', maxArticles: 10, lookback: '36500d' },
-  }));
-  for (let i = 0; i < 12; i++) writeFileSync(join(root, 'content', `article-${i}.md`), articleText(i));
+  writeDigestSite(root);
 
   const now = new Date('2026-11-20T08:00:00Z');
   const config = await loadConfig({ root, env: {} });

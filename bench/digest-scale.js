@@ -7,28 +7,26 @@
 //
 // Target: peak RSS ≤ 300 MB for every command.
 // Prints one JSON object on stdout. Run after `npm run build`: node bench/digest-scale.js [subscribers]
-import { fork, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { log, run, serveSink, startSinkProcess } from './bench-kit.js';
 
 const HERE = fileURLToPath(import.meta.url);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
 const TARGET_MB = 300;
 const POOL = 10;
 
-if (process.argv[2] === '--sink') await sink();
+if (process.argv[2] === '--sink') await serveSink();
 else await main(Number(process.argv[2] ?? 100_000));
 
 async function main(count) {
   const root = mkdtempSync(join(tmpdir(), 'gazette-bench-scale-'));
-  const sinkProc = fork(HERE, ['--sink'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const sink = await startSinkProcess(HERE);
   try {
-    const port = await new Promise((resolve) => sinkProc.once('message', (m) => resolve(m.port)));
+    const { port } = sink;
     const probe = join(root, 'rss-probe.mjs');
     // Written at exit, whatever the exit path: the process's own peak resident set, in KB.
     writeFileSync(probe, `import { writeFileSync } from 'node:fs';\nprocess.on('exit', () => writeFileSync(process.env.RSS_PROBE_OUT, String(process.resourceUsage().maxRSS)));\n`);
@@ -60,10 +58,7 @@ async function main(count) {
     const report = JSON.parse(publish.stdout);
     const send = report.digest.send;
     if (send.sentThisRun !== count) throw new Error(`publish sent ${send.sentThisRun} of ${count}`);
-    const received = await new Promise((resolve) => {
-      sinkProc.once('message', (m) => resolve(m.count));
-      sinkProc.send('count');
-    });
+    const received = await sink.received();
     if (received !== count) throw new Error(`the sink received ${received} of ${count}`);
     const sends = await measure('sends-json', cli('--json', 'sends', report.digest.id));
     if (JSON.parse(sends.stdout).deliveries.length !== count) throw new Error('sends --json: not every recipient listed');
@@ -90,7 +85,7 @@ async function main(count) {
       ok: peakMB <= TARGET_MB,
     })}\n`);
   } finally {
-    sinkProc.kill();
+    sink.stop();
     rmSync(root, { recursive: true, force: true });
   }
 }
@@ -111,40 +106,3 @@ function writeSite(site, count) {
   writeFileSync(join(site, 'subscribers.csv'), `${lines.join('\n')}\n`);
 }
 
-async function sink() {
-  const { SMTPServer } = require('smtp-server');
-  let count = 0;
-  const server = new SMTPServer({
-    logger: false,
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    size: 100 * 1024 * 1024,
-    onData(stream, _session, callback) {
-      stream.on('end', () => {
-        count++;
-        callback();
-      });
-      stream.resume();
-    },
-  });
-  server.on('error', () => {});
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  process.on('message', () => process.send({ count }));
-  process.send({ port: server.server.address().port });
-}
-
-function run(command, args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [];
-    let stderr = '';
-    child.stdout.on('data', (d) => out.push(d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr }));
-  });
-}
-
-function log(line) {
-  process.stderr.write(`${line}\n`);
-}

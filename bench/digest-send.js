@@ -9,14 +9,13 @@
 // Targets: Gazette ≥ the bare loop's messages/s; aim ≥ 2×.
 //
 // Prints one JSON object on stdout. Run after `npm run build`: node bench/digest-send.js [recipients]
-import { fork, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { articleText } from './generate-site.js';
+import { log, run, serveSink, startSinkProcess, writeDigestSite } from './bench-kit.js';
 
 const HERE = fileURLToPath(import.meta.url);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -28,19 +27,15 @@ const WINDOW = 4 * POOL;
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 
 const mode = process.argv[2];
-if (mode === '--sink') await sink();
+if (mode === '--sink') await serveSink({ maxClients: 1000 });
 else if (mode === '--bare') await bare(process.argv[3], process.argv[4], Number(process.argv[5]), process.argv[6]);
 else await main(Number(process.argv[2] ?? 10_000));
 
 async function main(count) {
   const root = mkdtempSync(join(tmpdir(), 'gazette-bench-send-'));
-  const sinkProc = fork(HERE, ['--sink'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const sink = await startSinkProcess(HERE);
   try {
-    const port = await new Promise((resolve) => sinkProc.once('message', (m) => resolve(m.port)));
-    const received = () => new Promise((resolve) => {
-      sinkProc.once('message', (m) => resolve(m.count));
-      sinkProc.send('count');
-    });
+    const { port, received } = sink;
     await writeSite(root, count);
     log(`${count} subscribers, sink on port ${port}, pool ${POOL}, node ${process.version}`);
 
@@ -81,19 +76,13 @@ async function main(count) {
       aimMet: ratio >= 2,
     })}\n`);
   } finally {
-    sinkProc.kill();
+    sink.stop();
     rmSync(root, { recursive: true, force: true });
   }
 }
 
 async function writeSite(root, count) {
-  mkdirSync(join(root, 'content'));
-  writeFileSync(join(root, 'gazette.config.json'), JSON.stringify({
-    site: { title: 'Bench News', url: 'https://bench.example.org/', language: 'en' },
-    email: { from: 'Bench News <news@bench.example.org>', replyTo: 'desk@bench.example.org', postalAddress: '1 Bench Street, Springfield' },
-    digest: { subject: '{{ site.title }}: {{ count }} new articles', maxArticles: 10, lookback: '36500d' },
-  }));
-  for (let i = 0; i < 12; i++) writeFileSync(join(root, 'content', `article-${i}.md`), articleText(i));
+  writeDigestSite(root);
   const { openStore } = await import(new URL('state/index.js', DIST).href);
   const store = openStore(root);
   const at = new Date('2026-11-01T00:00:00Z');
@@ -171,41 +160,6 @@ async function bare(root, digestId, port, kind) {
   process.stdout.write(`${JSON.stringify({ sent, ms })}\n`);
 }
 
-async function sink() {
-  const { SMTPServer } = require('smtp-server');
-  let count = 0;
-  const server = new SMTPServer({
-    logger: false,
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    size: 100 * 1024 * 1024,
-    maxClients: 1000,
-    onData(stream, _session, callback) {
-      stream.on('end', () => {
-        count++;
-        callback();
-      });
-      stream.resume();
-    },
-  });
-  server.on('error', () => {});
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  process.on('message', () => process.send({ count }));
-  process.send({ port: server.server.address().port });
-}
-
-function run(command, args, env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 function rate(n, ms) {
   return Math.round((n / ms) * 1000);
 }
@@ -214,6 +168,3 @@ function secs(ms) {
   return Number((ms / 1000).toFixed(2));
 }
 
-function log(line) {
-  process.stderr.write(`${line}\n`);
-}
