@@ -43,19 +43,33 @@ export interface DigestPlan {
   readonly baseline: readonly string[] | null;
 }
 
-/** What is new since the last digest, or null when nothing is. Reads the store, writes nothing. */
+/** What is new since the last digest (an empty selection when nothing is). Reads the store, writes nothing. */
 export function planDigest(config: Config, store: Store, published: readonly Article[], now: Date): DigestPlan {
   const lookbackMs = parseDuration(config.digest.lookback);
   const stored = store.getMeta(BASELINE_KEY);
-  const firstRun = stored === undefined && store.listDigests().length === 0;
   const covered = store.coveredArticleIds();
-  if (stored) for (const id of JSON.parse(stored) as string[]) covered.add(id);
+  // Every digest covers at least the article it shows: none covered means no digest was ever made.
+  const firstRun = stored === undefined && covered.size === 0;
+  if (stored !== undefined) for (const id of storedBaseline(stored)) covered.add(id);
   const selection = selectDigestArticles({ published, covered, firstRun, lookbackMs, now, maxArticles: config.digest.maxArticles });
   const baseline = firstRun ? published.filter((a) => a.date.getTime() < now.getTime() - lookbackMs).map((a) => a.id) : null;
   return { id: selection ? digestIdFor(now, store) : '', createdAt: now, selection: selection ?? EMPTY, baseline };
 }
 
 const EMPTY: DigestSelection = { shown: [], more: [], covered: [] };
+
+function storedBaseline(text: string): string[] {
+  let ids: unknown;
+  try {
+    ids = JSON.parse(text);
+  } catch {
+    ids = undefined;
+  }
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
+    throw new GazetteError('STATE', `the state database's ${BASELINE_KEY} entry is damaged: it should be a JSON list of article ids`);
+  }
+  return ids;
+}
 
 /** Records the first publish's archive (see BASELINE_KEY); before any digest is made from it. */
 export function recordBaseline(store: Store, plan: DigestPlan): void {
@@ -144,7 +158,8 @@ export interface DigestSender {
  * Opens what a send needs from the config and the environment: the From and Reply-To addresses,
  * the token secret, the DKIM key and the transport (SMTP password, port and TLS checks). Each of
  * these can be wrong, and each throws here, so `publish` opens the sender *before* it records the
- * digest: a bad config then changes nothing (no digest row, no articles marked as sent).
+ * digest: a bad config then changes nothing (no digest row, no articles marked as sent). Only
+ * the first publish's baseline may have been recorded by then: what was already old, which stays true.
  * The caller closes `transport`.
  */
 export function openDigestSender(config: Config, rendered: RenderedDigest, env: NodeJS.ProcessEnv = process.env): DigestSender {
