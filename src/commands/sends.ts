@@ -8,6 +8,7 @@ import { GazetteError } from '../errors.js';
 import type { Delivery } from '../model/index.js';
 import { openStore } from '../state/index.js';
 import type { CommandResult } from './command-result.js';
+import { jsonArrayChunks, mapped } from './json-chunks.js';
 
 /** A row still `sending` when nobody is sending is uncertain: it may or may not have arrived. */
 function shownStatus(d: Delivery): string {
@@ -53,9 +54,6 @@ export function sendsCommand(config: Config, id: string | undefined): CommandRes
   }
 }
 
-/** Streamed JSON comes in pieces of about this many characters. */
-const CHUNK_CHARS = 64 * 1024;
-
 /**
  * `gazette sends ID --json` in pieces: the same text as `JSON.stringify({ ...summary, deliveries },
  * null, 2)` plus a newline, made row by row while the rows are read from the store.
@@ -66,16 +64,9 @@ export function* sendDetailJsonChunks(config: Config, id: string): Generator<str
     const summary = store.sendSummary(id);
     if (!summary) throw new GazetteError('NOT_FOUND', `no digest "${id}": \`gazette sends\` lists them`);
     const head = JSON.stringify(summary, null, 2);
-    let out = `${head.slice(0, head.lastIndexOf('\n}'))},\n  "deliveries": [`;
-    let rows = 0;
-    for (const d of store.iterateDeliveries(id)) {
-      out += `${rows++ === 0 ? '' : ','}\n    ${JSON.stringify(deliveryJson(d), null, 2).replace(/\n/g, '\n    ')}`;
-      if (out.length >= CHUNK_CHARS) {
-        yield out;
-        out = '';
-      }
-    }
-    yield `${out}${rows === 0 ? ']' : '\n  ]'}\n}\n`;
+    yield `${head.slice(0, head.lastIndexOf('\n}'))},\n  "deliveries": `;
+    yield* jsonArrayChunks(mapped(store.iterateDeliveries(id), deliveryJson), 1);
+    yield '\n}\n';
   } finally {
     store.close();
   }

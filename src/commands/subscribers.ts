@@ -8,6 +8,7 @@ import { SUBSCRIBER_STATUSES } from '../model/index.js';
 import { openStore, type Store } from '../state/index.js';
 import { decodeCsvBytes, exportCsv, importCsv, subscriberToJson } from '../subscribers/index.js';
 import type { CommandResult } from './command-result.js';
+import { jsonArrayChunks, mapped } from './json-chunks.js';
 
 function withStore<T>(config: Config, fn: (store: Store) => T, readonly = false): T {
   const store = openStore(config.paths.root, { readonly });
@@ -45,11 +46,11 @@ function checkStatusOption(status: string | undefined): SubscriberStatus | undef
 }
 
 export function listSubscribersCommand(config: Config, status: string | undefined): CommandResult {
-  checkStatusOption(status);
+  const only = checkStatusOption(status);
   return withStore(
     config,
     (store) => {
-      const rows = [...store.iterateSubscribers(status ? { status: status as SubscriberStatus } : {})].map(subscriberToJson);
+      const rows = [...store.iterateSubscribers(only ? { status: only } : {})].map(subscriberToJson);
       const counts = store.countByStatus();
       const lines = rows.map((s) => `${s.email}\t${s.name ?? ''}\t${s.status}\t${s.subscribed_at ?? ''}`);
       lines.push(`${counts.total} subscribers: ${counts.active} active, ${counts.pending} pending, ${counts.unsubscribed} unsubscribed, ${counts.bounced} bounced`);
@@ -86,9 +87,6 @@ export function exportSubscribersCommand(config: Config, file: string | undefine
   return { exitCode: 0, text: file ? `exported to ${file}` : csv.replace(/\n$/, ''), json: { file: file ?? null }, csv };
 }
 
-/** Streamed JSON comes in pieces of about this many characters. */
-const CHUNK_CHARS = 64 * 1024;
-
 /**
  * `gazette subscribers list --json` in pieces: the same text as `JSON.stringify(rows, null, 2)`
  * plus a newline, made while the rows are read, so 100,000 subscribers are never one string.
@@ -97,16 +95,8 @@ export function* subscribersJsonChunks(config: Config, status: string | undefine
   const only = checkStatusOption(status);
   const store = openStore(config.paths.root, { readonly: true });
   try {
-    let out = '[';
-    let rows = 0;
-    for (const s of store.iterateSubscribers(only ? { status: only } : {})) {
-      out += `${rows++ === 0 ? '' : ','}\n  ${JSON.stringify(subscriberToJson(s), null, 2).replace(/\n/g, '\n  ')}`;
-      if (out.length >= CHUNK_CHARS) {
-        yield out;
-        out = '';
-      }
-    }
-    yield `${out}${rows === 0 ? ']' : '\n]'}\n`;
+    yield* jsonArrayChunks(mapped(store.iterateSubscribers(only ? { status: only } : {}), subscriberToJson));
+    yield '\n';
   } finally {
     store.close();
   }
