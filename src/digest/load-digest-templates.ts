@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { GazetteError } from '../errors.js';
-import { invalidUtf8Line } from '../output/load-templates.js';
+import { templateText } from '../output/load-templates.js';
 import type { DigestTemplates, TemplateSource } from './render-digest.js';
 
 /** `template` is `digest.template` from the config, relative to `root`. */
@@ -29,13 +29,5 @@ function readTemplate(root: string, path: string, required: boolean): TemplateSo
     if (code === 'ENOENT') throw new GazetteError('TEMPLATE', `${file}: no such template (digest.template in the config names it)`, { cause: e });
     throw new GazetteError('TEMPLATE', `${file}: cannot read: ${(e as Error).message}`, { cause: e });
   }
-  let source: string;
-  try {
-    source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (e) {
-    const line = invalidUtf8Line(bytes);
-    throw new GazetteError('TEMPLATE', `${file}:${line}: not valid UTF-8; save the template as UTF-8`, { cause: e });
-  }
-  // A BOM or CRLF line ends from an editor must not reach MJML or the text part.
-  return { file, source: source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n') };
+  return { file, source: templateText(bytes, file) };
 }

@@ -56,6 +56,14 @@ async function readText(file: string, shown: string): Promise<string> {
   } catch (e) {
     throw new GazetteError('TEMPLATE', `${shown}: cannot read: ${(e as Error).message}`, { cause: e });
   }
+  return templateText(bytes, shown);
+}
+
+/**
+ * A template file's bytes as text: strict UTF-8 (an error names `shown` and the line), without a
+ * BOM, with LF line ends (what an editor adds must not reach Liquid or MJML).
+ */
+export function templateText(bytes: Uint8Array, shown: string): string {
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -65,8 +73,8 @@ async function readText(file: string, shown: string): Promise<string> {
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }
 
-/** The 1-based line holding the first byte sequence that is not UTF-8 (the digest loader uses it too). */
-export function invalidUtf8Line(bytes: Uint8Array): number {
+/** The 1-based line holding the first byte sequence that is not UTF-8. */
+function invalidUtf8Line(bytes: Uint8Array): number {
   let line = 1;
   let start = 0;
   for (let i = 0; i <= bytes.length; i++) {
