@@ -22,7 +22,7 @@ export interface SendSession {
  * longer one climbs further. Growing it by at most 50% keeps a 100,000-recipient publish near
  * 230 MB, for a GC cost that does not show next to SMTP. Process-wide and idempotent.
  */
-export function boundHeapGrowthForSending(): void {
+function boundHeapGrowthForSending(): void {
   setFlagsFromString('--heap-growing-percent=50');
 }
 

@@ -3,7 +3,7 @@
  * node:crypto. The digest's bodies are built in relaxed form already (see quoted-printable.ts), so
  * the body hash is taken over the bytes as sent; `relaxedBody` exists to check that in tests.
  */
-import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 
 export interface DkimKey {
   readonly domainName: string;

@@ -17,7 +17,7 @@ import { isGazetteError } from '../errors.js';
 import type { Site } from '../model/index.js';
 import type { Transport } from '../mail/transport.js';
 import type { SubscriberRef, SubscriberStore } from '../state/store.js';
-import { CONFIRM_TOKEN_TTL_MS, confirmUrl, verifyToken, type TokenSecret } from '../tokens/index.js';
+import { CONFIRM_TOKEN_TTL_HOURS, confirmUrl, verifyToken, type TokenSecret } from '../tokens/index.js';
 import { createAddressThrottle } from './address-throttle.js';
 import { buildConfirmationMail } from './confirmation-mail.js';
 import type {
@@ -73,7 +73,7 @@ export function createSubscriptions(options: SubscriptionsOptions): Subscription
         postalAddress: email.postalAddress,
         to: { email: address, name },
         link: confirmUrl(site.url, secret, address, now),
-        validHours: Math.round(CONFIRM_TOKEN_TTL_MS / 3_600_000),
+        validHours: CONFIRM_TOKEN_TTL_HOURS,
         now,
       });
       const outcome = await transport.send({ from: mail.envelopeFrom, to: address, raw: mail.raw, messageId: mail.messageId });

@@ -26,7 +26,6 @@ import { STATE_DIR } from './state-dir.js';
 import type { Store } from './store.js';
 import { sqliteSubscriberStore } from './subscriber-store.js';
 
-export { STATE_DIR };
 export const DATABASE_FILE = 'gazette.db';
 const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 

@@ -24,6 +24,8 @@ export type TokenSecret = Uint8Array | string;
 
 /** Confirmation links stay valid for two days, long enough for a slow inbox, short enough to age out. */
 export const CONFIRM_TOKEN_TTL_MS = 48 * 3600 * 1000;
+/** The same lifetime in whole hours, as pages and mails tell it. */
+export const CONFIRM_TOKEN_TTL_HOURS = Math.round(CONFIRM_TOKEN_TTL_MS / 3_600_000);
 
 const PURPOSES: readonly TokenPurpose[] = ['unsubscribe', 'confirm', 'view'];
 const MAC_PREFIX = 'gazette-token-v1:';

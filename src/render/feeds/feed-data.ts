@@ -143,7 +143,7 @@ function entryFrom(article: Article, siteAuthor: FeedPerson | undefined, problem
  * The newest `limit` articles, newest first, ties in the given order: what a feed shows. Lists
  * usually arrive newest first already (the build sorts once), and are then only cut.
  */
-export function newestUpTo(articles: readonly Article[], limit: number): Article[] {
+function newestUpTo(articles: readonly Article[], limit: number): Article[] {
   const n = Math.max(0, Math.floor(limit));
   let sorted = true;
   for (let i = 1; i < articles.length && sorted; i++) sorted = articles[i]!.date.getTime() <= articles[i - 1]!.date.getTime();

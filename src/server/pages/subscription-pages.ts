@@ -4,13 +4,12 @@
  *
  * URLs: /subscribe/ and /api/* both sit one level below the site root, so `ROOT` is "../".
  */
-import { CONFIRM_TOKEN_TTL_MS } from '../../tokens/index.js';
+import { CONFIRM_TOKEN_TTL_HOURS } from '../../tokens/index.js';
 import { escapeHtml, renderPage, type Page, type PageSite } from './page-layout.js';
 import { subscribeFormHtml, type SubscribeFormValues } from './subscribe-form.js';
 
 const ROOT = '../';
 /** How long a confirmation link works, as the pages say it: the tokens' own lifetime. */
-const LINK_HOURS = Math.round(CONFIRM_TOKEN_TTL_MS / 3_600_000);
 
 /** GET /subscribe/ (when out/ has no page of its own), and the form again after a refusal. */
 export function subscribePage(site: PageSite, values: SubscribeFormValues = {}, action = '../api/subscribe'): Page {
@@ -26,7 +25,7 @@ export function checkInboxPage(site: PageSite): Page {
   const body = `<p>If the address can receive mail, a message with a confirmation link is on its way.
 Open it and follow the link to start receiving ${escapeHtml(site.title)} by email.</p>
 <p class="gz-note">Nothing arrived after a few minutes? Look in the spam folder, or try again later.
-The link works for ${LINK_HOURS} hours; if you did not ask to subscribe, simply ignore the message.</p>
+The link works for ${CONFIRM_TOKEN_TTL_HOURS} hours; if you did not ask to subscribe, simply ignore the message.</p>
 <p><a href="${ROOT}">Back to the site</a></p>`;
   return { status: 200, html: renderPage(site, ROOT, 'Check your inbox', body) };
 }
@@ -39,7 +38,7 @@ export function confirmedPage(site: PageSite): Page {
 }
 
 export function expiredLinkPage(site: PageSite): Page {
-  const body = `<p>This confirmation link has expired: links work for ${LINK_HOURS} hours. Nothing has changed.
+  const body = `<p>This confirmation link has expired: links work for ${CONFIRM_TOKEN_TTL_HOURS} hours. Nothing has changed.
 To subscribe, ask for a new link:</p>
 ${subscribeFormHtml('subscribe')}`;
   return { status: 410, html: renderPage(site, ROOT, 'This link has expired', body) };
