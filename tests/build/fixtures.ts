@@ -1,20 +1,19 @@
 // Real site folders built in-process by runBuild (the TypeScript sources: parsing runs on the main
 // thread here; tests/build/parse-pool.test.ts covers the worker threads through dist/).
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { runBuild, type BuildOptions, type BuildReport } from '../../src/commands/build.js';
 import type { Reporter } from '../../src/commands/command-result.js';
 import { loadConfig } from '../../src/config/index.js';
-import { baseConfig, makeSite } from '../helpers/site.js';
+import { article, baseConfig, makeSite } from '../helpers/site.js';
+import { snapshot } from '../helpers/tree.js';
+
+export { article, settle } from '../helpers/site.js';
+export { mtimes, snapshot, walk } from '../helpers/tree.js';
 
 export const NOW = new Date('2026-11-20T12:00:00Z');
 
 export type TestSite = ReturnType<typeof makeSite>;
-
-export function article(title: string, date: string, body: string, extra = ''): string {
-  return `---\ntitle: ${JSON.stringify(title)}\ndate: ${date}\n${extra}---\n${body}\n`;
-}
 
 /** A small site with tags, a draft, a future article and a dateless text article. */
 export function sampleFiles(): Record<string, string> {
@@ -41,23 +40,6 @@ export async function build(root: string, options: BuildOptions = {}): Promise<B
   return { report, warnings };
 }
 
-export function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
-    .sort();
-}
-
-/** Path → sha256 of every file under dir. */
-export function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(walk(dir).map((p) => [p, createHash('sha256').update(readFileSync(join(dir, p))).digest('hex')]));
-}
-
-export function mtimes(dir: string): Record<string, number> {
-  return Object.fromEntries(walk(dir).map((p) => [p, statSync(join(dir, p)).mtimeMs]));
-}
-
 /**
  * The same site built from scratch: content, config, templates, static files and the first-seen
  * ledger (gazette.db) copied, but no out/, no output manifest and no build cache.
@@ -73,7 +55,3 @@ export async function scratchBuild(site: TestSite, sites: TestSite[], options: B
   return snapshot(join(fresh.root, 'out'));
 }
 
-/** Wait until files written now are older than the 2 s in which stat is never trusted. */
-export function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 2100));
-}

@@ -2,28 +2,16 @@
 // visible, and the next build sweeps its temporary files and builds exactly what a build from
 // scratch builds. Big enough (2,100 articles) that worker threads parse and stage too.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, gazette, makeSite } from '../helpers/site.js';
+import { snapshot, walk } from '../helpers/tree.js';
 
 const sites: Array<{ cleanup: () => void }> = [];
 afterEach(() => sites.splice(0).forEach((s) => s.cleanup()));
 
 const N = 2100;
-
-function files(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
-    .sort();
-}
-
-function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(files(dir).map((p) => [p, createHash('sha256').update(readFileSync(join(dir, p))).digest('hex')]));
-}
 
 function articles(): Record<string, string> {
   const out: Record<string, string> = {};
@@ -45,14 +33,14 @@ describe('a build killed while staging', () => {
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     // Kill it as soon as a staged (temporary) page exists.
     const deadline = Date.now() + 60_000;
-    while (!files(out).some(isTemp)) {
+    while (!walk(out).some(isTemp)) {
       expect(Date.now(), 'no page was staged within 60 s').toBeLessThan(deadline);
       await new Promise((r) => setTimeout(r, 5));
     }
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
-    const left = files(out);
+    const left = walk(out);
     expect(left.filter(isTemp).length).toBeGreaterThan(0);
     // Staged pages are only ever temporary files: nothing of the dead build is visible.
     expect(left.filter((p) => !isTemp(p))).toEqual([]);
@@ -61,7 +49,7 @@ describe('a build killed while staging', () => {
     const next = gazette(['--root', site.root, '--json', 'build'], { timeoutMs: 120_000 });
     expect(next.code, next.stderr).toBe(0);
     expect(JSON.parse(next.stdout)).toMatchObject({ articles: N, published: N });
-    expect(files(out).filter(isTemp)).toEqual([]);
+    expect(walk(out).filter(isTemp)).toEqual([]);
     expect(readdirSync(join(site.root, '.gazette', 'staging'))).toEqual([]);
 
     const scratch = makeSite();
@@ -69,8 +57,8 @@ describe('a build killed while staging', () => {
     cpSync(join(site.root, 'content'), join(scratch.root, 'content'), { recursive: true });
     const fresh = gazette(['--root', scratch.root, 'build'], { timeoutMs: 120_000 });
     expect(fresh.code, fresh.stderr).toBe(0);
-    const expected = snapshot(join(scratch.root, 'out'));
+    const expected = snapshot(join(scratch.root, 'out'), { folders: true });
     expect(Object.keys(expected).length).toBeGreaterThan(N);
-    expect(snapshot(out)).toEqual(expected);
+    expect(snapshot(out, { folders: true })).toEqual(expected);
   }, 180_000);
 });

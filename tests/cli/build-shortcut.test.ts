@@ -1,37 +1,19 @@
 // The no-change shortcut of `gazette build` (src/build/build-stamp.ts) end to end: taken only when
 // nothing a build reads changed, and every kind of change sends the build down the full path,
 // which then produces what a build from scratch produces.
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 // The compiled modules, as the CLI runs them: the stamp covers the identity of the running code.
 import { upToDateReport } from '../../dist/commands/build-shortcut.js';
 import { runBuild } from '../../dist/commands/build.js';
 import { loadConfig } from '../../dist/config/index.js';
-import { REPO, baseConfig, gazette, makeSite } from '../helpers/site.js';
+import { REPO, article, baseConfig, gazette, makeSite, settle } from '../helpers/site.js';
+import { snapshot } from '../helpers/tree.js';
 import { EMAIL_CONFIG, TEST_SECRET } from './helpers-mail.js';
 
 const sites: Array<{ cleanup: () => void }> = [];
 afterEach(() => sites.splice(0).forEach((s) => s.cleanup()));
-
-/** Files younger than 2 s are never trusted on stat (file-stamp.ts): wait that out. */
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 2100));
-
-function article(title: string, date: string, body = 'Some text.', extra = ''): string {
-  return `---\ntitle: ${JSON.stringify(title)}\ndate: ${date}\n${extra}---\n${body}\n`;
-}
-
-function snapshot(dir: string): Record<string, string> {
-  if (!existsSync(dir)) return {};
-  return Object.fromEntries(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => relative(dir, join(e.parentPath, e.name)))
-      .sort()
-      .map((p) => [p, createHash('sha256').update(readFileSync(join(dir, p))).digest('hex')]),
-  );
-}
 
 interface Report {
   upToDate?: boolean;

@@ -1,11 +1,11 @@
 // `gazette build` and `gazette check` end to end: the real CLI on real site folders, its output
 // checked by the independent validators (jing, xmllint, feedparser, the JSON Feed 1.1 schema).
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseWithFeedparser, validateAtom, validateJsonFeed, validateRss, validateXmlWellFormed } from '../validators/index.js';
-import { REPO, baseConfig, gazette, makeSite } from '../helpers/site.js';
+import { REPO, article, baseConfig, gazette, makeSite } from '../helpers/site.js';
+import { mtimes, snapshot, walk } from '../helpers/tree.js';
 
 const sites: Array<{ cleanup: () => void }> = [];
 afterEach(() => sites.splice(0).forEach((s) => s.cleanup()));
@@ -14,23 +14,6 @@ function site(files: Record<string, string | Uint8Array> = {}, config = baseConf
   const s = makeSite({ files, config });
   sites.push(s);
   return s;
-}
-
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)))
-    .sort();
-}
-
-/** Path → sha256 of every file under dir: "left exactly as it was" made checkable. */
-function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(walk(dir).map((p) => [p, createHash('sha256').update(readFileSync(join(dir, p))).digest('hex')]));
-}
-
-function article(title: string, date: string, body: string, extra = ''): string {
-  return `---\ntitle: ${JSON.stringify(title)}\ndate: ${date}\n${extra}---\n${body}\n`;
 }
 
 /** Every feed under out/ through every validator; returns the problems found. */
@@ -109,10 +92,10 @@ describe('gazette build output discipline', () => {
     const out = join(s.root, 'out');
     expect(existsSync(join(out, 'articles/draft/index.html'))).toBe(false);
     expect(existsSync(join(out, 'articles/future/index.html'))).toBe(false);
-    const mtimes = Object.fromEntries(walk(out).map((p) => [p, statSync(join(out, p)).mtimeMs]));
+    const before = mtimes(out);
     const again = gazette(['--root', s.root, '--json', 'build']);
     expect(JSON.parse(again.stdout)).toMatchObject({ written: 0, removed: 0 });
-    expect(Object.fromEntries(walk(out).map((p) => [p, statSync(join(out, p)).mtimeMs]))).toEqual(mtimes);
+    expect(mtimes(out)).toEqual(before);
     expect(again.stdout).not.toMatch(/\.tmp/);
     expect(walk(out).filter((p) => p.includes('.tmp'))).toEqual([]);
   });
@@ -186,12 +169,25 @@ describe('bad input fails the build and leaves out/ exactly as it was', () => {
   it.each(cases)('%s', (_name, path, bytes, message) => {
     const s = site(good);
     expect(gazette(['--root', s.root, 'build']).code).toBe(0);
-    const before = snapshot(join(s.root, 'out'));
+    const before = snapshot(join(s.root, 'out'), { folders: true });
     s.write(path, bytes);
     const r = gazette(['--root', s.root, 'build']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(message);
-    expect(snapshot(join(s.root, 'out'))).toEqual(before);
+    expect(snapshot(join(s.root, 'out'), { folders: true })).toEqual(before);
+  });
+
+  it('also when a new, valid article came with the bad one: its page, staged while parsing, and its new folders are gone', () => {
+    const s = site(good);
+    expect(gazette(['--root', s.root, 'build']).code).toBe(0);
+    const before = snapshot(join(s.root, 'out'), { folders: true });
+    s.write('content/brand-new.md', article('Brand new', '2026-01-03', 'A page that is never published.', 'tags: [fresh]\n'));
+    s.write('content/bad.md', '---\ntitle: [unclosed\ndate: 2026-01-01\n---\nx\n');
+    const r = gazette(['--root', s.root, 'build']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/content\/bad\.md:\d+/);
+    expect(snapshot(join(s.root, 'out'), { folders: true })).toEqual(before);
+    expect(readdirSync(join(s.root, '.gazette', 'staging'))).toEqual([]);
   });
 });
 

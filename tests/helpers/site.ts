@@ -56,3 +56,13 @@ export function gazette(args: readonly string[], options: { cwd?: string; env?: 
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** An article file: YAML front matter with title and date (plus any `extra` lines), then the body. */
+export function article(title: string, date: string, body = 'Some text.', extra = ''): string {
+  return `---\ntitle: ${JSON.stringify(title)}\ndate: ${date}\n${extra}---\n${body}\n`;
+}
+
+/** Waits until files written now are older than the 2 s in which stat() is never trusted. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 2100));
+}

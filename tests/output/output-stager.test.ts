@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OutputStager, sweepDeadStagings } from '../../src/output/output-stager.js';
 import { writeOutput } from '../../src/output/write-output.js';
 import { readManifest } from '../../src/output/output-manifest.js';
+import { walk } from '../helpers/tree.js';
 
 const roots: string[] = [];
 afterAll(() => {
@@ -20,15 +21,6 @@ function makeRoot(): { root: string; out: string; staging: string; manifestFile:
   const root = mkdtempSync(join(tmpdir(), 'gazette-stage-'));
   roots.push(root);
   return { root, out: join(root, 'out'), staging: join(root, '.gazette', 'staging'), manifestFile: join(root, '.gazette', 'out-manifest.json') };
-}
-
-/** Every file under `dir`, relative, sorted (hidden temporary files included). */
-function tree(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1))
-    .sort();
 }
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -46,13 +38,13 @@ describe('OutputStager', () => {
     const staged = stager.stage('articles/a/index.html', bytes('<p>A</p>'))!;
     expect(staged.size).toBe(8);
     expect(existsSync(join(out, 'articles/a/index.html'))).toBe(false);
-    expect(tree(out)).toEqual([expect.stringMatching(/^articles\/a\/\.index\.html\.\d+\.[0-9a-f]{12}\.tmp$/)]);
+    expect(walk(out)).toEqual([expect.stringMatching(/^articles\/a\/\.index\.html\.\d+\.[0-9a-f]{12}\.tmp$/)]);
     expect(readdirSync(staging)).toHaveLength(1);
 
     const result = await writeOutput(out, [{ path: 'articles/a/index.html', staged }, { path: 'index.html', content: 'home' }], { manifestFile });
     stager.discard();
     expect(result.written).toEqual(['articles/a/index.html', 'index.html']);
-    expect(tree(out)).toEqual(['articles/a/index.html', 'index.html']);
+    expect(walk(out)).toEqual(['articles/a/index.html', 'index.html']);
     expect(readFileSync(join(out, 'articles/a/index.html'), 'utf8')).toBe('<p>A</p>');
     const entry = readManifest(manifestFile, out).files.get('articles/a/index.html')!;
     expect(entry).toMatchObject({ sha256: staged.sha256, size: 8, mtimeMs: statSync(join(out, 'articles/a/index.html')).mtimeMs });
@@ -65,11 +57,11 @@ describe('OutputStager', () => {
     const taken = stager.stage('articles/a/index.html', bytes('a'))!;
     // Its unit was reused: never given to the writer.
     expect(stager.stage('articles/b/index.html', bytes('b'))).toMatchObject({ size: 1 });
-    expect(tree(out)).toHaveLength(2);
+    expect(walk(out)).toHaveLength(2);
     await writeOutput(out, [{ path: 'articles/a/index.html', staged: taken }], { manifestFile });
     stager.handedOver(new Set([taken.temp]));
     stager.discard();
-    expect(tree(out)).toEqual(['articles/a/index.html']);
+    expect(walk(out)).toEqual(['articles/a/index.html']);
     expect(readdirSync(join(out, 'articles'))).toEqual(['a']);
   });
 
@@ -96,7 +88,7 @@ describe('OutputStager', () => {
     expect(statSync(join(out, 'a/index.html')).mtime).toEqual(old);
     expect(statSync(join(out, 'c/index.html')).mtime).toEqual(old);
     expect(readFileSync(join(out, 'b/index.html'), 'utf8')).toBe('new');
-    expect(tree(out)).toEqual(['a/index.html', 'b/index.html', 'c/index.html']);
+    expect(walk(out)).toEqual(['a/index.html', 'b/index.html', 'c/index.html']);
   });
 
   it('discard removes what the writer never took, and the folders made for it', async () => {
@@ -110,9 +102,9 @@ describe('OutputStager', () => {
     // Staged by another thread of the same build, handed over.
     const other = OutputStager.join(stager.area).stage('deep/x/y/index.html', bytes('y'))!;
     stager.adopt(other);
-    expect(tree(out).filter((f) => f.endsWith('.tmp'))).toHaveLength(4);
+    expect(walk(out).filter((f) => f.endsWith('.tmp'))).toHaveLength(4);
     stager.discard();
-    expect(tree(out)).toEqual(['keep/file.txt']);
+    expect(walk(out)).toEqual(['keep/file.txt']);
     expect(readdirSync(out).sort()).toEqual(['keep']);
     expect(readdirSync(staging)).toEqual([]);
 
@@ -133,7 +125,7 @@ describe('OutputStager', () => {
     expect(stager.stage('../escape.html', bytes('x'))).toBeUndefined();
     expect(stager.stage('articles/a/index.html', bytes('x'))).toBeUndefined();
     stager.discard();
-    expect(tree(out)).toEqual(['articles']);
+    expect(walk(out)).toEqual(['articles']);
     expect(readdirSync(root).filter((n) => n.includes('escape'))).toEqual([]);
   });
 
@@ -154,7 +146,7 @@ describe('OutputStager', () => {
     writeFileSync(join(out, 'articles/a/index.html'), 'real');
 
     sweepDeadStagings(out, staging);
-    expect(tree(out)).toEqual([
+    expect(walk(out)).toEqual([
       `articles/a/.index.html.${dead}.bbbbbbbbbbbb.tmp`,
       'articles/a/index.html',
       staged.temp.slice(out.length + 1),
