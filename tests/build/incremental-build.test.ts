@@ -126,8 +126,9 @@ describe('bodies of the articles the feeds show', () => {
     await settle();
     s.write('content/beta.md', article('Beta', '2026-02-01', 'Beta body.\n\n- one\n- two\n- three', 'tags: [News]\n'));
     const r = await build(s.root);
-    // The site and News feeds are rendered again, with the bodies of alpha, gamma and the note.
-    expect(r.report.rendered).toBeGreaterThanOrEqual(1 + 2 * 3);
+    // Beta's page, and the site and News feeds (3 files each) with the bodies of alpha, gamma and
+    // the note; the lists show only what did not change (title, date, tags).
+    expect(r.report.rendered).toBe(1 + 2 * 3);
     expect(r.report.parsed).toBe(1);
     expect(snapshot(join(s.root, 'out'))).toEqual(await scratchBuild(s, sites));
   });
@@ -174,7 +175,6 @@ describe('what the build hands on', () => {
     const dry = await build(s.root, { dryRun: true });
     expect(dry.report.written).toBeGreaterThan(0);
     expect(snapshot(join(s.root, 'out'))).toEqual({});
-    expect(snapshot(join(s.root, '.gazette'))).not.toHaveProperty(['build-cache.bin']);
     expect(Object.keys(snapshot(join(s.root, '.gazette'))).filter((f) => !f.startsWith('gazette.db'))).toEqual([]);
   });
 });
