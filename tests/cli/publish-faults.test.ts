@@ -122,7 +122,7 @@ describe('interrupted sends', () => {
     const env = { GAZETTE_SMTP_URL: smtpUrl(server, { maxConnections: 2 }) };
 
     const publish = spawnGazette(site.root, ['publish'], env);
-    await waitFor(() => server.accepted.length >= 8, 30_000, '8 messages accepted');
+    await waitFor('8 messages accepted', () => server.accepted.length >= 8, 30_000);
     publish.proc.kill('SIGKILL');
     const killed = await publish.done;
     expect(killed.signal).toBe('SIGKILL');
@@ -148,6 +148,17 @@ describe('interrupted sends', () => {
     expect(uncertain.length).toBeGreaterThan(0); // killed mid-stream: some were in flight
     expect(uncertain.length).toBeLessThanOrEqual(4 + 10);
     expect(before.pending).toBeGreaterThan(0);
+
+    // Publishing again starts no second digest of the same articles and sends nothing: it points
+    // to `resume`, which alone finishes this one.
+    const acceptedBefore = server.accepted.length;
+    const again = await gazetteAsync(site.root, ['publish'], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`\`gazette resume ${id}\``);
+    expect(again.stdout).toMatch(/no digest: nothing new since the last one/);
+    expect(server.accepted).toHaveLength(acceptedBefore);
+    expect((await sends(site.root)).map((x) => x.id)).toEqual([id]);
+    expect(await sendDetail(site.root, id)).toEqual(before);
 
     // Resume: the uncertain are reported, not resent; everyone else gets it exactly once.
     const resume = await gazetteAsync(site.root, ['resume', id], env);
@@ -182,7 +193,7 @@ describe('interrupted sends', () => {
 
     for (const [signal, args, atLeast] of [['SIGINT', ['publish'], 6], ['SIGTERM', ['resume', '<id>'], 14]] as const) {
       const cli = spawnGazette(site.root, args.map((a) => (a === '<id>' ? id : a)), env);
-      await waitFor(() => server.accepted.length >= atLeast, 30_000, `${atLeast} messages accepted`);
+      await waitFor(`${atLeast} messages accepted`, () => server.accepted.length >= atLeast, 30_000);
       cli.proc.kill(signal);
       const stopped = await cli.done;
       expect(stopped.code, stopped.stderr).toBe(1);
