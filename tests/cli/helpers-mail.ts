@@ -127,21 +127,6 @@ export function smtpUrl(sink: Pick<SmtpSink, 'port'>, query: Record<string, stri
   return `smtp://127.0.0.1:${sink.port}${q ? `?${q}` : ''}`;
 }
 
-/** Resolves once `predicate` holds (polled every 5 ms); rejects after `ms`. */
-export function waitFor(predicate: () => boolean, ms: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const timer = setInterval(() => {
-      if (predicate()) {
-        clearInterval(timer);
-        resolve();
-      } else if (Date.now() - started > ms) {
-        clearInterval(timer);
-        reject(new Error(`timed out after ${ms} ms waiting for ${what}`));
-      }
-    }, 5);
-  });
-}
 
 /** How many messages each recipient got. */
 export function countByRecipient(accepted: readonly Accepted[]): Map<string, number> {
@@ -193,3 +178,5 @@ export async function sendDetail(root: string, id: string): Promise<SendSummaryJ
   if (run.code !== 0) throw new Error(`gazette sends ${id} failed: ${run.stderr}`);
   return json;
 }
+
+export { waitFor } from '../helpers/wait.js';

@@ -5,20 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { startSmtpSink, type Accepted, type SinkOptions, type SmtpSink } from '../mail/smtp-sink.js';
 import { CLI, REPO, baseConfig, makeSite } from '../helpers/site.js';
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep, waitFor } from '../helpers/wait.js';
+import { parseAccepted, smtpUrl, type CliResult } from './helpers-mail.js';
 
-/** Polls until `predicate` holds; the message says what never happened. */
-export async function waitFor(what: string, predicate: () => boolean, timeoutMs: number, describe?: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${describe ? `\n${describe()}` : ''}`);
-    await sleep(25);
-  }
-}
+export { sleep, waitFor, type CliResult };
 
 export interface Exit {
   readonly code: number | null;
@@ -157,10 +150,6 @@ export function startGazette(args: readonly string[], env: NodeJS.ProcessEnv = {
   return proc;
 }
 
-export interface CliResult extends Exit {
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** A one-off command (sends, resume, subscribers import, build), awaited. */
 export async function runGazette(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<CliResult> {
@@ -245,7 +234,7 @@ export async function testSite(options: Parameters<typeof scheduleSite>[0]): Pro
 }
 
 /** The environment that points a gazette process at `sink`. */
-export const smtpEnv = (sink: SmtpSink): NodeJS.ProcessEnv => ({ GAZETTE_SMTP_URL: `smtp://${sink.host}:${sink.port}` });
+export const smtpEnv = (sink: SmtpSink): NodeJS.ProcessEnv => ({ GAZETTE_SMTP_URL: smtpUrl(sink) });
 
 export interface ReadMessage {
   readonly to: string;
@@ -256,12 +245,12 @@ export interface ReadMessage {
 
 /** What a mail client shows of each accepted message. */
 export async function readMessages(accepted: readonly Accepted[]): Promise<ReadMessage[]> {
-  return Promise.all(
-    accepted.map(async (m) => {
-      const parsed = await simpleParser(m.raw);
-      return { to: m.to.join(','), subject: parsed.subject ?? '', text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '' };
-    }),
-  );
+  return (await parseAccepted(accepted)).map(({ parsed }, i) => ({
+    to: accepted[i]!.to.join(','),
+    subject: parsed.subject ?? '',
+    text: parsed.text ?? '',
+    html: typeof parsed.html === 'string' ? parsed.html : '',
+  }));
 }
 
 /** `gazette sends --json` (the history, one send's rows) and recipient → messages accepted for it. */

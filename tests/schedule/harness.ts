@@ -11,15 +11,9 @@ import { startScheduler, type Scheduler } from '../../src/schedule/scheduler.js'
 import { createStoreRunLock } from '../../src/schedule/store-run-lock.js';
 import { openStore, thisProcessLockOwner, type Store } from '../../src/state/index.js';
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+import { sleep, waitFor } from '../helpers/wait.js';
 
-export async function waitFor(what: string, predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+export { sleep, waitFor };
 
 export function outcome(overrides: Partial<RunOutcome> = {}): RunOutcome {
   return { articles: 2, recipients: 3, sent: 3, failed: 0, pending: 0, digestId: 'd-2026-05-04', ...overrides };
