@@ -14,7 +14,7 @@
  * - the digests in the state store (the archive's pages): hashed rows;
  * - the clock: the first held-back article's date; from then on the shortcut is off.
  * And every output file must stat exactly as the writer's manifest recorded it, with the writer's
- * own trust rule (its bytes confirmed at least 2 s after its mtime).
+ * own trust rule (its bytes confirmed at least 2 s after its mtime and ctime).
  *
  * The stamp is deleted when a full build starts and written when one completes, so a build that
  * fails or is killed half-way never leaves a stamp that vouches for its output.

@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { GazetteError } from '../errors.js';
 import type { OutputFile } from '../model/index.js';
 import { checkOutputPath } from '../output/output-path.js';
-import { readManifest, statVouches, writeManifest, type Manifest, type ManifestEntry } from '../output/output-manifest.js';
+import { confirmedEntry, readManifest, statVouches, writeManifest, type Manifest, type ManifestEntry } from '../output/output-manifest.js';
 import { isStaged, type StagedOutputFile } from '../output/output-stager.js';
 import { writeOutput, type WriteResult } from '../output/write-output.js';
 import { outputRecord, recordVouches, type OutputRecord } from './build-cache.js';
@@ -192,7 +192,7 @@ function intact(
     return false;
   }
   if (bytes.length !== entry.size || hash('sha256', bytes, 'hex') !== entry.sha256) return false;
-  settled.set(path, { sha256: entry.sha256, size: stat.size, mtimeMs: stat.mtimeMs, checkedAt });
+  settled.set(path, confirmedEntry(entry.sha256, stat, checkedAt));
   return true;
 }
 

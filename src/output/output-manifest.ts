@@ -1,7 +1,10 @@
 /**
- * What the writer last put in out/: for each path the sha256, size and mtime of the bytes written.
- * It lets a rebuild skip a file after one stat() instead of reading it, and it is the only list of
- * files the writer may delete: anything in out/ that is not in it belongs to someone else.
+ * What the writer last put in out/: for each path the sha256, size, mtime and ctime of the bytes
+ * written. It lets a rebuild skip a file after one stat() instead of reading it, and it is the only
+ * list of files the writer may delete: anything in out/ that is not in it belongs to someone else.
+ *
+ * Any change to a file moves its ctime, which nobody can set by hand: an out/ file edited in place
+ * with its size and mtime put back is still told apart.
  */
 import { readFileSync, type Stats } from 'node:fs';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -11,6 +14,8 @@ export interface ManifestEntry {
   readonly size: number;
   /** The file's mtime when we last knew its bytes; null while a write is in flight. */
   readonly mtimeMs: number | null;
+  /** Its ctime then; null while a write is in flight (or in a manifest from before ctimes). */
+  readonly ctimeMs: number | null;
   /** When (Date.now()) we last knew the file held exactly these bytes: written or compared. */
   readonly checkedAt: number;
 }
@@ -36,14 +41,19 @@ export const MANIFEST_FILE = 'out-manifest.json';
  */
 export const RACY_MS = 2000;
 
-/** The entry's bytes were confirmed well after its mtime: from now on a stat can vouch for them. */
-export function isSettled(entry: ManifestEntry): entry is ManifestEntry & { readonly mtimeMs: number } {
-  return entry.mtimeMs !== null && entry.checkedAt - entry.mtimeMs >= RACY_MS;
+/** The entry's bytes were confirmed well after its last change: from now on a stat can vouch for them. */
+export function isSettled(entry: ManifestEntry): entry is ManifestEntry & { readonly mtimeMs: number; readonly ctimeMs: number } {
+  return entry.mtimeMs !== null && entry.ctimeMs !== null && entry.checkedAt - Math.max(entry.mtimeMs, entry.ctimeMs) >= RACY_MS;
 }
 
 /** `stat` shows the very file a settled entry describes: its bytes need not be read. */
-export function statVouches(entry: ManifestEntry, stat: Stats): boolean {
-  return isSettled(entry) && entry.size === stat.size && entry.mtimeMs === stat.mtimeMs;
+export function statVouches(entry: ManifestEntry, stat: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs'>): boolean {
+  return isSettled(entry) && entry.size === stat.size && entry.mtimeMs === stat.mtimeMs && entry.ctimeMs === stat.ctimeMs;
+}
+
+/** An entry of the known bytes, stamped with the stat taken before they were confirmed. */
+export function confirmedEntry(sha256: string, stat: Pick<Stats, 'size' | 'mtimeMs' | 'ctimeMs'>, checkedAt: number): ManifestEntry {
+  return { sha256, size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, checkedAt };
 }
 
 /** The file at `abs` holds exactly `bytes` (false when it cannot be read). */
@@ -71,12 +81,9 @@ export function countVouchedFiles(file: string, outDir: string, stat: (path: str
   if (!Array.isArray(data.pendingTemps) || data.pendingTemps.length > 0) return undefined;
   let count = 0;
   for (const path in data.files) {
-    const raw = data.files[path];
-    if (!Array.isArray(raw) || raw.length !== 4) return undefined;
-    const [sha256, size, mtimeMs, checkedAt] = raw as [unknown, unknown, unknown, unknown];
-    if (typeof sha256 !== 'string' || typeof size !== 'number' || typeof mtimeMs !== 'number' || typeof checkedAt !== 'number') return undefined;
-    const s = stat(path);
-    if (!s?.isFile() || !statVouches({ sha256, size, mtimeMs, checkedAt }, s)) return undefined;
+    const entry = entryOf(data.files[path]);
+    const s = entry && stat(path);
+    if (!entry || !s?.isFile() || !statVouches(entry, s)) return undefined;
     count++;
   }
   return count;
@@ -101,22 +108,19 @@ export function readManifest(file: string, outDir: string): Manifest {
   if (!isRecord(data) || data.version !== VERSION || data.outDir !== outDir || !isRecord(data.files)) return emptyManifest(outDir);
   const files = new Map<string, ManifestEntry>();
   for (const [path, raw] of Object.entries(data.files)) {
-    if (!Array.isArray(raw) || raw.length !== 4) continue;
-    const [sha256, size, mtimeMs, checkedAt] = raw as unknown[];
-    if (typeof sha256 !== 'string' || typeof size !== 'number' || typeof checkedAt !== 'number') continue;
-    if (!(typeof mtimeMs === 'number' || mtimeMs === null)) continue;
-    files.set(path, { sha256, size, mtimeMs, checkedAt });
+    const entry = entryOf(raw);
+    if (entry) files.set(path, entry);
   }
   const pendingTemps = Array.isArray(data.pendingTemps) ? data.pendingTemps.filter((p): p is string => typeof p === 'string') : [];
   return { outDir, files, pendingTemps };
 }
 
 export function writeManifest(file: string, manifest: Manifest): void {
-  // Entries as arrays [sha256, size, mtimeMs, checkedAt]: 10,000 of them stay around 1 MB.
-  const files: Record<string, [string, number, number | null, number]> = {};
+  // Entries as arrays [sha256, size, mtimeMs, checkedAt, ctimeMs]: 10,000 of them stay around 1 MB.
+  const files: Record<string, [string, number, number | null, number, number | null]> = {};
   for (const path of [...manifest.files.keys()].sort()) {
     const e = manifest.files.get(path)!;
-    files[path] = [e.sha256, e.size, e.mtimeMs, e.checkedAt];
+    files[path] = [e.sha256, e.size, e.mtimeMs, e.checkedAt, e.ctimeMs];
   }
   const json = JSON.stringify({
     version: VERSION,
@@ -129,4 +133,16 @@ export function writeManifest(file: string, manifest: Manifest): void {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A stored entry, [sha256, size, mtimeMs, checkedAt, ctimeMs]; an entry written before ctimes were
+ * kept has no fifth field, and is then never trusted on stat until its bytes are compared again.
+ */
+function entryOf(raw: unknown): ManifestEntry | undefined {
+  if (!Array.isArray(raw) || (raw.length !== 4 && raw.length !== 5)) return undefined;
+  const [sha256, size, mtimeMs, checkedAt, ctimeMs = null] = raw as unknown[];
+  if (typeof sha256 !== 'string' || typeof size !== 'number' || typeof checkedAt !== 'number') return undefined;
+  if (!(typeof mtimeMs === 'number' || mtimeMs === null) || !(typeof ctimeMs === 'number' || ctimeMs === null)) return undefined;
+  return { sha256, size, mtimeMs, ctimeMs, checkedAt };
 }

@@ -15,7 +15,7 @@
  * is gone, then removes the mark. A live process's mark is left alone: two builds may run at once.
  */
 import { hash, randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { isProcessAlive } from '../state/process-alive.js';
 import { fileHolds } from './output-manifest.js';
@@ -27,8 +27,6 @@ export interface StagedContent {
   readonly temp: string;
   readonly sha256: string;
   readonly size: number;
-  /** Its mtime once written (a rename keeps it). */
-  readonly mtimeMs: number;
   /** Folders created to hold it (topmost and deepest), removed again if the file is not taken. */
   readonly created?: CreatedDir;
 }
@@ -100,17 +98,9 @@ export class OutputStager {
       // A folder made just now holds no file; otherwise look for one with these very bytes.
       else if (sameFile(abs, bytes)) return undefined;
       const temp = tempPathFor(abs, this.area.tag);
-      const fd = openSync(temp, 'wx');
-      let mtimeMs: number;
-      try {
-        this.temps.add(temp);
-        writeFileSync(fd, bytes);
-        // rename() keeps the mtime: the writer records this one without another stat.
-        mtimeMs = fstatSync(fd).mtimeMs;
-      } finally {
-        closeSync(fd);
-      }
-      return { temp, sha256: hash('sha256', bytes, 'hex'), size: bytes.byteLength, mtimeMs, ...(created ? { created } : {}) };
+      this.temps.add(temp);
+      writeFileSync(temp, bytes, { flag: 'wx' });
+      return { temp, sha256: hash('sha256', bytes, 'hex'), size: bytes.byteLength, ...(created ? { created } : {}) };
     } catch {
       return undefined;
     }

@@ -18,7 +18,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { GazetteError } from '../errors.js';
 import type { OutputFile } from '../model/index.js';
 import { checkOutputPath } from './output-path.js';
-import { fileHolds, readManifest, statVouches, writeManifest, type Manifest, type ManifestEntry } from './output-manifest.js';
+import { confirmedEntry, fileHolds, readManifest, statVouches, writeManifest, type Manifest, type ManifestEntry } from './output-manifest.js';
 import { isStaged, type StagedOutputFile } from './output-stager.js';
 import { TEMP_FILE, tempPathFor } from './write-file-atomic.js';
 
@@ -49,8 +49,6 @@ interface Change {
   readonly content: string | Uint8Array | undefined;
   readonly size: number;
   readonly sha256: string;
-  /** A staged file's mtime, known from when it was written (a rename keeps it). */
-  readonly mtimeMs?: number;
 }
 
 /**
@@ -71,54 +69,30 @@ export async function writeOutput(outDir: string, files: Iterable<OutputFile | S
   for (const file of files) {
     const path = checkOutputPath(file.path);
     if (next.has(path)) throw new GazetteError('OUTPUT', `output path "${path}" is produced twice in one build (two sources map to the same file)`);
-    if (isStaged(file)) {
-      const { temp, sha256, size } = file.staged;
-      const abs = join(root, path);
-      const stat = lstatQuiet(abs);
-      const prev = previous.files.get(path);
-      if (stat?.isFile() && stat.size === size) {
-        const checkedAt = Date.now();
-        const known = prev !== undefined && prev.sha256 === sha256 && statVouches(prev, stat);
-        if (known || sameAsStaged(abs, temp)) {
-          rmSync(temp, { force: true });
-          const entry: ManifestEntry = known ? prev : { sha256, size, mtimeMs: stat.mtimeMs, checkedAt };
-          next.set(path, entry);
-          unchanged += 1;
-          if (entry !== prev) manifestDirty = true;
-          continue;
-        }
-      }
-      next.set(path, { sha256, size, mtimeMs: null, checkedAt: 0 });
-      changes.push({ path, abs, temp, content: undefined, size, sha256, mtimeMs: file.staged.mtimeMs });
-      continue;
-    }
-    const content = file.content;
+    const staged = isStaged(file) ? file.staged : undefined;
+    const content = staged ? undefined : (file as OutputFile).content;
     // Hash and measure the string itself: no byte copy unless the file must be compared or written.
-    const size = typeof content === 'string' ? Buffer.byteLength(content, 'utf8') : content.byteLength;
-    const sha256 = hash('sha256', content, 'hex');
+    const size = staged ? staged.size : typeof content === 'string' ? Buffer.byteLength(content, 'utf8') : content!.byteLength;
+    const sha256 = staged ? staged.sha256 : hash('sha256', content!, 'hex');
     const abs = join(root, path);
     const stat = lstatQuiet(abs);
     const prev = previous.files.get(path);
     if (stat?.isFile() && stat.size === size) {
-      if (prev && prev.sha256 === sha256 && statVouches(prev, stat)) {
-        next.set(path, prev);
-        unchanged += 1;
-        continue;
-      }
       const checkedAt = Date.now();
-      if (fileHolds(abs, toBytes(content))) {
-        const entry: ManifestEntry = { sha256, size: stat.size, mtimeMs: stat.mtimeMs, checkedAt };
+      const known = prev !== undefined && prev.sha256 === sha256 && statVouches(prev, stat);
+      if (known || (staged ? sameAsStaged(abs, staged.temp) : fileHolds(abs, toBytes(content!)))) {
+        if (staged) rmSync(staged.temp, { force: true });
+        const entry = known ? prev : confirmedEntry(sha256, stat, checkedAt);
         next.set(path, entry);
         unchanged += 1;
         // Save when the entry is new or different, or when this comparison settled it.
-        if (!prev || prev.sha256 !== sha256 || prev.size !== entry.size || prev.mtimeMs !== entry.mtimeMs || statVouches(entry, stat)) {
-          manifestDirty = true;
-        }
+        const changed = !prev || prev.sha256 !== sha256 || prev.size !== entry.size || prev.mtimeMs !== entry.mtimeMs || prev.ctimeMs !== entry.ctimeMs;
+        if (entry !== prev && (changed || statVouches(entry, stat))) manifestDirty = true;
         continue;
       }
     }
-    next.set(path, { sha256, size, mtimeMs: null, checkedAt: 0 });
-    changes.push({ path, abs, temp: tempPathFor(abs), content, size, sha256 });
+    next.set(path, { sha256, size, mtimeMs: null, ctimeMs: null, checkedAt: 0 });
+    changes.push({ path, abs, temp: staged ? staged.temp : tempPathFor(abs), content, size, sha256 });
   }
   checkFileFolderClashes(next.keys());
   const stale = [...previous.files.keys()].filter((p) => !next.has(p)).sort();
@@ -190,8 +164,9 @@ export async function writeOutput(outDir: string, files: Iterable<OutputFile | S
       throw outputError(e, 'cannot replace', c.abs);
     }
     written.push(c.path);
-    const mtimeMs = c.mtimeMs ?? lstatQuiet(c.abs)?.mtimeMs ?? null;
-    next.set(c.path, { sha256: c.sha256, size: c.size, mtimeMs, checkedAt: Date.now() });
+    // Its mtime and ctime as the rename left them (a rename moves the ctime).
+    const now = lstatQuiet(c.abs);
+    next.set(c.path, { sha256: c.sha256, size: c.size, mtimeMs: now?.mtimeMs ?? null, ctimeMs: now?.ctimeMs ?? null, checkedAt: Date.now() });
   }
 
   // 6. Clean: remove what this build no longer produces, then the folders left empty.

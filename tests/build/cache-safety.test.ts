@@ -1,6 +1,6 @@
 // The build cache and the reuse of outputs are only ever an optimisation: a damaged, foreign or
-// outdated cache, a hand-edited out/ file or an edit that keeps a file's size and mtime can make a
-// build slower, never different from a build from scratch.
+// outdated cache, a hand-edited out/ file or an edit that keeps a file's size and mtime (a source
+// or an output) can make a build slower, never different from a build from scratch.
 import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -153,15 +153,25 @@ describe('output files', () => {
     const s = site();
     const out = join(s.root, 'out');
     await build(s.root);
-    const good = snapshot(out);
+    // A whole-second mtime, which utimes can put back exactly.
+    const gamma = join(out, 'articles/gamma/index.html');
+    const mtime = new Date('2026-03-01T00:00:00Z');
+    utimesSync(gamma, mtime, mtime);
     await settle();
+    // This build confirms every file's bytes 2 s after it last changed: from now on a stat vouches.
+    expect((await build(s.root)).report.written).toBe(0);
+    const good = snapshot(out);
     const page = join(out, 'articles/alpha/index.html');
     const sameSize = readFileSync(page, 'utf8').replace('Alpha', 'ALPHA');
     writeFileSync(page, sameSize);
     rmSync(join(out, 'feed.xml'));
     writeFileSync(join(out, 'tags/index.html'), 'vandalised');
+    // Edited in place with its size kept and its mtime put back: only the ctime tells.
+    writeFileSync(gamma, readFileSync(gamma, 'utf8').replace('Gamma', 'GAMMA'));
+    utimesSync(gamma, mtime, mtime);
+    expect(statSync(gamma).mtimeMs).toBe(mtime.getTime());
     const r = await build(s.root);
-    expect(r.report.written).toBe(3);
+    expect(r.report.written).toBe(4);
     expect(snapshot(out)).toEqual(good);
   });
 
