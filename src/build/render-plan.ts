@@ -16,7 +16,8 @@ import { DIGEST_ARCHIVE_PAGE, DIGEST_FEED_PATHS, digestWebPath } from '../render
 import { createHash, type Hash } from 'node:crypto';
 import { serialize } from 'node:v8';
 import { GazetteError } from '../errors.js';
-import { articlePath, FEED_STYLESHEET, SITE_STYLESHEET, tagDir, type Article, type OutputFile, type Site, type Tag } from '../model/index.js';
+import { ARCHIVE_PAGE, articlePath, FEED_STYLESHEET, monthPath, SITE_STYLESHEET, tagDir, type Article, type OutputFile, type Site, type Tag } from '../model/index.js';
+import { groupByMonth } from '../render/page-archive.js';
 import { feedPaths, renderFeeds, renderFeedStylesheet, type FeedScope } from '../render/feeds.js';
 import type { TemplateSources } from '../render/page-sources.js';
 import type { PageRenderer } from '../render/pages.js';
@@ -59,7 +60,7 @@ export interface PlanInput {
   readonly digests?: readonly ArchivedDigest[];
 }
 
-/** The units in the order the site has always been written: stylesheets, index, feeds, pages, tags. */
+/** The units in a stable order: stylesheets, index, feeds, pages, tags index, archive, months, tags, digests, static files. */
 export function planOutputs(input: PlanInput): RenderUnit[] {
   const { site, published, byTag, identities, pages, renderer } = input;
   const siteKey = sha256(serialize(site));
@@ -74,7 +75,14 @@ export function planOutputs(input: PlanInput): RenderUnit[] {
 
   units.push(unit('asset', keyOf(['style.css', templatesKey]), [SITE_STYLESHEET], none, () => [renderer().renderStylesheet()]));
   units.push(unit('asset', keyOf(['feed.xsl']), [FEED_STYLESHEET], none, () => [renderFeedStylesheet()]));
-  units.push(unit('list', keyOf(['index', templatesKey, siteKey], published.map(meta)), ['index.html'], none, () => [renderer().renderIndex(site, published)]));
+  // The home page shows the newest few and how many there are in all: editing an older article,
+  // or a body, leaves it alone.
+  const newest = published.slice(0, site.indexLimit);
+  units.push(
+    unit('list', keyOf(['index', templatesKey, siteKey, String(published.length)], newest.map(meta)), ['index.html'], none, () => [
+      renderer().renderIndex(site, newest, published.length),
+    ]),
+  );
   units.push(feedUnit(published, undefined));
   // Ten thousand pages: the key is the hashed part common to all, then the article's identity.
   const articlePrefix = keyOf(['article', templatesKey, siteKey]);
@@ -89,6 +97,17 @@ export function planOutputs(input: PlanInput): RenderUnit[] {
   const counts = [...byTag.values()].map((g) => ({ tag: g.tag, count: g.articles.length }));
   const countParts = counts.flatMap((c) => [c.tag.name, c.tag.slug, String(c.count)]);
   units.push(unit('list', keyOf(['tags', templatesKey, siteKey, ...countParts]), ['tags/index.html'], none, () => [renderer().renderTagsIndex(site, counts)]));
+  // The archive: a page per month, each keyed on its own articles, and the list of months.
+  const months = groupByMonth(site, published);
+  const monthCounts = months.map((m) => ({ month: m.month, count: m.articles.length }));
+  units.push(
+    unit('list', keyOf(['archive', templatesKey, siteKey, ...monthCounts.flatMap((m) => [m.month, String(m.count)])]), [ARCHIVE_PAGE], none, () => [
+      renderer().renderArchive(site, monthCounts),
+    ]),
+  );
+  for (const { month, articles } of months) {
+    units.push(unit('list', keyOf(['month', templatesKey, siteKey, month], articles.map(meta)), [monthPath(month)], none, () => [renderer().renderMonth(site, month, articles)]));
+  }
   for (const { tag, articles } of byTag.values()) {
     units.push(
       unit('list', keyOf(['tag', templatesKey, siteKey, tag.name, tag.slug], articles.map(meta)), [`${tagDir(tag.slug)}index.html`], none, () => [

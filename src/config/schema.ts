@@ -93,6 +93,12 @@ export const configSchema = z.strictObject({
       limit: z.number().int().min(1).max(10000).default(50),
     })
     .default({ limit: 50 }),
+  pages: z
+    .strictObject({
+      /** Articles on the home page, newest first; every article is in the monthly archive. */
+      indexLimit: z.number().int().min(1).max(10000).default(30),
+    })
+    .default({ indexLimit: 30 }),
   email: z
     .strictObject({
       from: z.string().min(3),

@@ -13,5 +13,6 @@ export function siteFromConfig(config: Config): Site {
     ...(s.author ? { author: s.author } : {}),
     id: s.id ?? s.url,
     feedLimit: config.feeds.limit,
+    indexLimit: config.pages.indexLimit,
   };
 }

@@ -20,6 +20,18 @@ export function tagDir(tagSlug: string): string {
   return `tags/${tagSlug}/`;
 }
 
+/** The archive: a page listing the months, and one page per month ("2026-11"). */
+export const ARCHIVE_PAGE = 'archive/index.html';
+export const ARCHIVE_URL_PATH = 'archive/';
+
+export function monthPath(month: string): string {
+  return `archive/${month.replace('-', '/')}/index.html`;
+}
+
+export function monthUrlPath(month: string): string {
+  return `archive/${month.replace('-', '/')}/`;
+}
+
 export function tagUrlPath(tagSlug: string): string {
   return `tags/${encodeURIComponent(tagSlug)}/`;
 }

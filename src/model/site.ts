@@ -15,4 +15,6 @@ export interface Site {
   readonly id: string;
   /** Most items per feed. */
   readonly feedLimit: number;
+  /** Most articles on the home page (the monthly archive lists them all). */
+  readonly indexLimit: number;
 }

@@ -49,17 +49,21 @@ function zone(timeZone: string): Zone {
   return z;
 }
 
+/** `language` when Intl accepts it; a syntactically odd tag the config let through ("en-x") falls back to "en" rather than fail the build. */
+export function intlLocale(language: string): string {
+  try {
+    Intl.DateTimeFormat.supportedLocalesOf([language]);
+    return language;
+  } catch {
+    return 'en';
+  }
+}
+
 function zoneLanguage(timeZone: string, language: string): ZoneLanguage {
   const key = `${timeZone}\u0000${language}`;
   let zl = zoneLanguages.get(key);
   if (!zl) {
-    let locale = language;
-    try {
-      Intl.DateTimeFormat.supportedLocalesOf([language]);
-    } catch {
-      // A syntactically odd tag the config regex let through ("en-x"): fall back, do not fail the build.
-      locale = 'en';
-    }
+    const locale = intlLocale(language);
     zl = {
       zone: zone(timeZone),
       displayFormat: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }),
@@ -131,4 +135,29 @@ export function pageDate(date: Date, timeZone: string, language: string): PageDa
   if (zl.dates.size > CACHE_LIMIT) zl.dates.clear();
   zl.dates.set(ms, result);
   return result;
+}
+
+/**
+ * The month `date` falls in, in the zone, as "YYYY-MM": the month of the `day` pageDate gives,
+ * without making the texts (the archive sorts ten thousand articles into months on every build).
+ */
+export function localMonth(date: Date, timeZone: string): string {
+  const ms = date.getTime();
+  const local = new Date(ms + offsetAt(zone(timeZone), ms) * 60_000);
+  return `${String(local.getUTCFullYear()).padStart(4, '0')}-${two(local.getUTCMonth() + 1)}`;
+}
+
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A month ("2026-11") as the site's language names it: "November 2026", "November 2026" (de), "novembre 2026". */
+export function monthName(month: string, language: string): string {
+  let format = monthFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(intlLocale(language), { year: 'numeric', month: 'long', timeZone: 'UTC' });
+    monthFormats.set(language, format);
+  }
+  const [year, m] = month.split('-').map(Number);
+  const at = new Date(0);
+  at.setUTCFullYear(year!, m! - 1, 15);
+  return format.format(at);
 }

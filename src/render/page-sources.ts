@@ -11,13 +11,15 @@ export const PAGE_TEMPLATES = {
   tag: 'tag.liquid',
   tags: 'tags.liquid',
   digests: 'digests.liquid',
+  archive: 'archive.liquid',
+  month: 'month.liquid',
 } as const;
 
 /**
  * Page templates newer than some sites' copies of the templates folder: when the site's folder
  * lacks one, the loader takes Gazette's own, so an upgrade never stops a build.
  */
-export const BUILTIN_FALLBACK_TEMPLATES: readonly string[] = [PAGE_TEMPLATES.digests];
+export const BUILTIN_FALLBACK_TEMPLATES: readonly string[] = [PAGE_TEMPLATES.digests, PAGE_TEMPLATES.archive, PAGE_TEMPLATES.month];
 
 /** The stylesheet source, copied verbatim to out/style.css. */
 export const STYLESHEET_TEMPLATE = 'style.css';

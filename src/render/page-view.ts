@@ -4,7 +4,8 @@
  * are already formatted in the site's zone, so templates need no functions and no clock.
  */
 import type { Article, Author, Site, Tag } from '../model/index.js';
-import { compareNewestFirst, FEED_FILES, SITE_STYLESHEET, tagUrlPath, type FeedFormat } from '../model/index.js';
+import { ARCHIVE_URL_PATH, compareNewestFirst, FEED_FILES, monthUrlPath, SITE_STYLESHEET, tagUrlPath, type FeedFormat } from '../model/index.js';
+import { monthName } from './page-dates.js';
 import { pageDate, type PageDate } from './page-dates.js';
 
 export interface FeedLink {
@@ -38,6 +39,8 @@ export interface SiteView {
   readonly stylesheet: string;
   /** The tags index page. */
   readonly tagsUrl: string;
+  /** The archive: every article, by month. */
+  readonly archiveUrl: string;
   readonly feeds: FeedUrls;
 }
 
@@ -50,6 +53,24 @@ export interface TagView {
 
 export interface TagCountView extends TagView {
   readonly count: number;
+}
+
+/** One month of the archive. */
+export interface MonthView {
+  /** "2026-11". */
+  readonly key: string;
+  readonly year: number;
+  /** 1–12. */
+  readonly month: number;
+  /** In the site's language: "November 2026". */
+  readonly name: string;
+  readonly url: string;
+  /** Articles published that month. */
+  readonly count: number;
+}
+
+export function monthView(site: Site, key: string, count: number): MonthView {
+  return { key, year: Number(key.slice(0, -3)), month: Number(key.slice(-2)), name: monthName(key, site.language), url: site.url + monthUrlPath(key), count };
 }
 
 /** An article as listed on the index and tag pages: everything but the body. */
@@ -205,6 +226,7 @@ export function siteView(site: Site): SiteView {
       author: site.author ? authorViews([site.author], site.language)[0]! : null,
       stylesheet: site.url + SITE_STYLESHEET,
       tagsUrl: site.url + 'tags/',
+      archiveUrl: site.url + ARCHIVE_URL_PATH,
       feeds: feedUrls(site.url),
     };
     siteViews.set(site, view);

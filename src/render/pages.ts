@@ -7,7 +7,9 @@
 import type { Template } from 'liquidjs';
 import { GazetteError, formatProblem, type Problem } from '../errors.js';
 import type { Article, OutputFile, Site, Tag } from '../model/index.js';
-import { SITE_STYLESHEET, articlePath, tagDir } from '../model/index.js';
+import { ARCHIVE_PAGE, SITE_STYLESHEET, articlePath, monthPath, tagDir } from '../model/index.js';
+import { groupByMonth, type MonthCount } from './page-archive.js';
+import { intlLocale } from './page-dates.js';
 import type { ArchivedDigest } from './archived-digest.js';
 import { DIGEST_ARCHIVE_PAGE } from './digest-archive-paths.js';
 import { digestArchivePageData } from './digest-archive-view.js';
@@ -18,6 +20,7 @@ import {
   articleSummaryView,
   articleView,
   feedLinks,
+  monthView,
   newestFirst,
   siteFeedLinks,
   siteView,
@@ -30,8 +33,15 @@ import {
 export interface PageRenderer {
   /** `articles/<slug>/index.html`. */
   renderArticle(site: Site, article: Article): OutputFile;
-  /** `index.html`: the articles given (the published ones), newest first. */
-  renderIndex(site: Site, articles: readonly Article[]): OutputFile;
+  /**
+   * `index.html`: the newest `site.indexLimit` of the articles given (the published ones, or
+   * already just the newest of them), newest first; `total` is how many the archive lists.
+   */
+  renderIndex(site: Site, articles: readonly Article[], total?: number): OutputFile;
+  /** `archive/index.html`: the months with articles, newest first, and how many each has. */
+  renderArchive(site: Site, months: readonly MonthCount[]): OutputFile;
+  /** `archive/YYYY/MM/index.html`: the articles of one month ("YYYY-MM"), newest first. */
+  renderMonth(site: Site, month: string, articles: readonly Article[]): OutputFile;
   /** `tags/<slug>/index.html`: those of `articles` that carry `tag`, newest first. */
   renderTag(site: Site, tag: Tag, articles: readonly Article[]): OutputFile;
   /** `tags/index.html`: every tag with its article count. */
@@ -95,11 +105,28 @@ export function createPageRenderer(sources: TemplateSources, options: PageLiquid
       return render('article', articlePath(article.slug), { site: siteView(site), page, feeds, article: view });
     },
 
-    renderIndex(site, articles) {
+    renderIndex(site, articles, total = articles.length) {
       const page = websitePage(site, null, site.url);
-      const list = newestFirst(articles).map((a) => articleSummaryView(site, a));
+      const list = newestFirst(articles)
+        .slice(0, site.indexLimit)
+        .map((a) => articleSummaryView(site, a));
       const feeds = siteFeedLinks(site);
-      return render('index', 'index.html', { site: siteView(site), page, feeds, articles: list });
+      const archive = { url: siteView(site).archiveUrl, count: total };
+      return render('index', 'index.html', { site: siteView(site), page, feeds, articles: list, archive });
+    },
+
+    renderArchive(site, months) {
+      const list = [...months].sort((a, b) => (a.month < b.month ? 1 : a.month > b.month ? -1 : 0)).map((m) => monthView(site, m.month, m.count));
+      const url = siteView(site).archiveUrl;
+      const archive = { url, count: list.reduce((n, m) => n + m.count, 0) };
+      return render('archive', ARCHIVE_PAGE, { site: siteView(site), page: websitePage(site, null, url), feeds: siteFeedLinks(site), archive, months: list });
+    },
+
+    renderMonth(site, month, articles) {
+      const list = newestFirst(articles).map((a) => articleSummaryView(site, a));
+      const view = monthView(site, month, list.length);
+      const page = websitePage(site, view.name, view.url);
+      return render('month', monthPath(month), { site: siteView(site), page, feeds: siteFeedLinks(site), month: view, articles: list });
     },
 
     renderTag(site, tag, articles) {
@@ -114,7 +141,7 @@ export function createPageRenderer(sources: TemplateSources, options: PageLiquid
     },
 
     renderTagsIndex(site, tags) {
-      const collator = new Intl.Collator(safeLocale(site.language));
+      const collator = new Intl.Collator(intlLocale(site.language));
       const list: TagCountView[] = [...tags]
         .sort((a, b) => collator.compare(a.tag.name, b.tag.name) || (a.tag.slug < b.tag.slug ? -1 : a.tag.slug > b.tag.slug ? 1 : 0))
         .map((t) => ({ ...tagView(site, t.tag), count: t.count }));
@@ -136,13 +163,17 @@ export function createPageRenderer(sources: TemplateSources, options: PageLiquid
 }
 
 /**
- * Every page of the site, in a stable order: articles, index, tags index, tag pages, stylesheet.
+ * Every page of the site, in a stable order: articles, index, tags index, archive, months, tag
+ * pages, stylesheet.
  * `articles` are the published ones (the same list the feeds get); `tags` default to theirs.
  */
 export function renderPages(renderer: PageRenderer, site: Site, articles: readonly Article[], tags: readonly TagCount[] = countTags(articles)): OutputFile[] {
   const files: OutputFile[] = articles.map((a) => renderer.renderArticle(site, a));
   files.push(renderer.renderIndex(site, articles));
   files.push(renderer.renderTagsIndex(site, tags));
+  const months = groupByMonth(site, newestFirst(articles));
+  files.push(renderer.renderArchive(site, months.map((m) => ({ month: m.month, count: m.articles.length }))));
+  for (const m of months) files.push(renderer.renderMonth(site, m.month, m.articles));
   const byTag = new Map<string, Article[]>();
   for (const a of articles) {
     for (const t of a.tags) {
@@ -178,15 +209,6 @@ function liquidProblem(sources: TemplateSources, fallbackName: string, e: unknow
     ...(position ? { line: position[0], column: position[1] } : {}),
     message,
   };
-}
-
-function safeLocale(language: string): string {
-  try {
-    Intl.Collator.supportedLocalesOf([language]);
-    return language;
-  } catch {
-    return 'en';
-  }
 }
 
 // C0 and C1 controls (other than tab, LF, FF, CR) and the noncharacters U+FFFE/U+FFFF are HTML

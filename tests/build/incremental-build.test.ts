@@ -44,6 +44,36 @@ describe('an incremental build writes what a build from scratch writes', () => {
     expect(snapshot(out)).toEqual(await scratchBuild(s, sites));
   });
 
+  it('after an older article is retitled: its month page renders again, the home page does not', async () => {
+    const s = makeSite({ files: sampleFiles(), config: baseConfig({ pages: { indexLimit: 2 } }) });
+    sites.push(s);
+    const out = join(s.root, 'out');
+    await build(s.root);
+    const home = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(home).toContain('Gamma');
+    expect(home).not.toContain('Alpha'); // the oldest of four: in the archive only
+    await settle();
+    const before = mtimes(out);
+
+    s.write('content/alpha.md', article('Alpha, retitled', '2026-01-05T10:00:00Z', 'Alpha body with [a link](/x/) and ![img](pic.png).', 'tags: [News, Überblick]\n'));
+    const r = await build(s.root);
+    // Its page, its month, its two tag pages, and the feeds that show it (site, News, Überblick).
+    expect(r.report.rendered).toBe(1 + 1 + 2 + 3 * 3);
+    const after = mtimes(out);
+    const changed = Object.keys(after).filter((p) => after[p] !== before[p]).sort();
+    expect(changed).toEqual(
+      [
+        'archive/2026/01/index.html',
+        'articles/alpha/index.html',
+        'tags/news/index.html',
+        'tags/überblick/index.html',
+        ...['', 'tags/news/', 'tags/überblick/'].flatMap((d) => [`${d}atom.xml`, `${d}feed.json`, `${d}feed.xml`]),
+      ].sort(),
+    );
+    expect(readFileSync(join(out, 'archive/2026/01/index.html'), 'utf8')).toContain('Alpha, retitled');
+    expect(snapshot(out)).toEqual(await scratchBuild(s, sites));
+  });
+
   it('after a template change, a config change, a static file and the passing of time', async () => {
     const s = site();
     const out = join(s.root, 'out');

@@ -17,6 +17,7 @@ export function makeSite(overrides: Partial<Site> = {}): Site {
     timezone: 'UTC',
     id: 'https://news.example.org/',
     feedLimit: 50,
+    indexLimit: 30,
     ...overrides,
   };
 }

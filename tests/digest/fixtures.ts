@@ -17,6 +17,7 @@ export function site(overrides: Partial<Site> = {}): Site {
     timezone: 'Europe/Berlin',
     id: 'https://news.example.org/',
     feedLimit: 50,
+    indexLimit: 30,
     ...overrides,
   };
 }

@@ -18,6 +18,7 @@ export function makeSite(overrides: Partial<Site> = {}): Site {
     author: { name: 'The Desk', email: 'desk@example.org' },
     id: SITE_URL,
     feedLimit: 50,
+    indexLimit: 30,
     ...overrides,
   };
 }

@@ -157,6 +157,52 @@ describe('index, tag and tags pages', () => {
     expect(html).toContain('<title>Example News</title>');
   });
 
+  it('shows only the newest site.indexLimit articles, and links the archive with the count of all', async () => {
+    const r = await builtinRenderer();
+    const articles = Array.from({ length: 12 }, (_, i) => makeArticle(i + 1));
+    const html = text(r.renderIndex(makeSite({ indexLimit: 5 }), articles).content);
+    const listed = startTags(html, 'a').map((a) => a.href).filter((h) => h?.startsWith(`${SITE_URL}articles/`));
+    expect(listed).toEqual([12, 11, 10, 9, 8].map((n) => `${SITE_URL}articles/article-${n}/`));
+    const archive = startTags(html, 'a').filter((a) => a.href === `${SITE_URL}archive/`);
+    expect(archive.length).toBe(2); // the site header's link and the one under the list
+    expect(convert(html, { wordwrap: false })).toContain('All 12 articles, by month');
+    // Given just the newest (as the build does) and the total: the same page.
+    expect(r.renderIndex(makeSite({ indexLimit: 5 }), articles.slice(7), 12).content).toEqual(r.renderIndex(makeSite({ indexLimit: 5 }), articles).content);
+    // Everything fits: no archive line under the list.
+    expect(convert(text(r.renderIndex(makeSite(), articles).content), { wordwrap: false })).not.toContain('by month');
+  });
+
+  it('files articles by month in the site time zone, newest month first, each month newest first', async () => {
+    const r = await builtinRenderer();
+    const site = makeSite({ timezone: 'Europe/Berlin', language: 'de' });
+    // 23:30 UTC on 31 January is already February in Berlin.
+    const late = makeArticle(1, { slug: 'late', date: new Date('2026-01-31T23:30:00Z') });
+    const early = makeArticle(2, { slug: 'early', date: new Date('2026-01-31T22:30:00Z') });
+    const march = makeArticle(3, { slug: 'march', date: new Date('2026-03-02T10:00:00Z') });
+    const files = renderPages(r, site, [early, march, late], countTags([early, march, late]));
+    const page = (path: string) => text(files.find((f) => f.path === path)!.content);
+    const archive = page('archive/index.html');
+    const months = startTags(archive, 'a').map((a) => a.href).filter((h) => h?.startsWith(`${SITE_URL}archive/2`));
+    expect(months).toEqual([`${SITE_URL}archive/2026/03/`, `${SITE_URL}archive/2026/02/`, `${SITE_URL}archive/2026/01/`]);
+    expect(convert(archive, { wordwrap: false })).toMatch(/März 2026 \[[^\]]+\] 1\s+\* Februar 2026 \[[^\]]+\] 1\s+\* Januar 2026 \[[^\]]+\] 1/);
+    expect(archive).toContain('<title>Archive · Example News</title>');
+    const february = page('archive/2026/02/index.html');
+    expect(startTags(february, 'a').map((a) => a.href).filter((h) => h?.includes('/articles/'))).toEqual([`${SITE_URL}articles/late/`]);
+    expect(february).toContain('<time datetime="2026-02-01T00:30:00+01:00">2026-02-01</time>');
+    expect(february).toContain('<title>Februar 2026 · Example News</title>');
+    expect(startTags(february, 'link').find((l) => l.rel === 'canonical')?.href).toBe(`${SITE_URL}archive/2026/02/`);
+    // Within a month, newest first.
+    const two = renderPages(r, site, [makeArticle(4, { slug: 'a', date: new Date('2026-05-02T10:00:00Z') }), makeArticle(5, { slug: 'b', date: new Date('2026-05-20T10:00:00Z') })]);
+    const may = text(two.find((f) => f.path === 'archive/2026/05/index.html')!.content);
+    expect(startTags(may, 'a').map((a) => a.href).filter((h) => h?.includes('/articles/'))).toEqual([`${SITE_URL}articles/b/`, `${SITE_URL}articles/a/`]);
+    expect(convert(may, { wordwrap: false })).toContain('2 articles');
+  });
+
+  it('shows an empty archive plainly', async () => {
+    const html = text((await builtinRenderer()).renderArchive(makeSite(), []).content);
+    expect(html).toContain('Nothing published yet.');
+  });
+
   it('orders articles of the same date by slug, whatever order they arrive in', async () => {
     const r = await builtinRenderer();
     const date = new Date('2026-05-01T10:00:00Z');
@@ -210,14 +256,18 @@ describe('index, tag and tags pages', () => {
     expect(html).toContain('<title>Tags · Example News</title>');
   });
 
-  it('renders the whole site: one page per article and tag, the index, the tags page and the stylesheet', async () => {
+  it('renders the whole site: one page per article, tag and month, the index, the tags page, the archive and the stylesheet', async () => {
     const r = await builtinRenderer();
-    const articles = [makeArticle(1), makeArticle(2, { tags: [tag('Solo')] })];
+    const articles = [makeArticle(1), makeArticle(2, { tags: [tag('Solo')] }), makeArticle(40)];
     const files = renderPages(r, makeSite(), articles, countTags(articles));
     expect(files.map((f) => f.path).sort()).toEqual(
       [
+        'archive/2026/01/index.html',
+        'archive/2026/02/index.html',
+        'archive/index.html',
         'articles/article-1/index.html',
         'articles/article-2/index.html',
+        'articles/article-40/index.html',
         'index.html',
         'style.css',
         'tags/index.html',

@@ -19,6 +19,7 @@ export function testSite(url: string, overrides: Partial<Site> = {}): Site {
     timezone: 'UTC',
     id: url,
     feedLimit: 50,
+    indexLimit: 30,
     ...overrides,
   };
 }
