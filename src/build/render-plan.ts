@@ -86,14 +86,7 @@ export function planOutputs(input: PlanInput): RenderUnit[] {
   units.push(feedUnit(published, undefined));
   // Ten thousand pages: the key is the hashed part common to all, then the article's identity.
   const articlePrefix = keyOf(['article', templatesKey, siteKey]);
-  for (const article of published) {
-    const pre = pages.get(article.sourcePath);
-    units.push(
-      unit('page', `${articlePrefix}:${full(article)}`, [articlePath(article.slug)], () => (pre ? [] : [article]), () => [
-        pre ? ('bytes' in pre ? { path: pre.path, content: pre.bytes } : pre) : renderer().renderArticle(site, article),
-      ]),
-    );
-  }
+  for (const article of published) units.push(new PageUnit(`${articlePrefix}:${full(article)}`, article, pages.get(article.sourcePath), site, renderer));
   const counts = [...byTag.values()].map((g) => ({ tag: g.tag, count: g.articles.length }));
   const countParts = counts.flatMap((c) => [c.tag.name, c.tag.slug, String(c.count)]);
   units.push(unit('list', keyOf(['tags', templatesKey, siteKey, ...countParts]), ['tags/index.html'], none, () => [renderer().renderTagsIndex(site, counts)]));
@@ -138,6 +131,32 @@ export function planOutputs(input: PlanInput): RenderUnit[] {
 
 const none = (): readonly Article[] => [];
 
+/** An article's page: one per article, so a class rather than closures (ten thousand a build). */
+class PageUnit implements RenderUnit {
+  readonly kind = 'page';
+  readonly paths: readonly string[];
+  constructor(
+    readonly key: string,
+    private readonly article: Article,
+    /** Rendered while parsing, when it was. */
+    private readonly pre: KeptPage | undefined,
+    private readonly site: Site,
+    private readonly renderer: () => PageRenderer,
+  ) {
+    this.paths = [articlePath(article.slug)];
+  }
+
+  bodies(): readonly Article[] {
+    return this.pre ? [] : [this.article];
+  }
+
+  render(): readonly (OutputFile | StagedOutputFile)[] {
+    const pre = this.pre;
+    const file = pre ? ('bytes' in pre ? { path: pre.path, content: pre.bytes } : pre) : this.renderer().renderArticle(this.site, this.article);
+    return checkedFiles(this.paths, [file]);
+  }
+}
+
 function unit(
   kind: RenderUnit['kind'],
   key: string,
@@ -151,17 +170,21 @@ function unit(
     key,
     paths,
     bodies: () => (chosen ??= bodies()),
-    render() {
-      const files = render();
-      // The key was computed for these paths: a renderer producing others is a bug, never output.
-      if (files.length !== paths.length || files.some((f, i) => f.path !== paths[i])) {
-        throw new GazetteError('OUTPUT', `internal error: expected ${paths.join(', ')} but the renderer produced ${files.map((f) => f.path).join(', ')}`);
-      }
-      // As UTF-8 at once: the writer hashes and writes bytes without encoding twice, and a page
-      // with one character beyond Latin-1 (a curly quote) takes half the memory of its string.
-      return files.map((f) => ('content' in f && typeof f.content === 'string' ? { path: f.path, content: Buffer.from(f.content, 'utf8') } : f));
-    },
+    render: () => checkedFiles(paths, render()),
   };
+}
+
+/**
+ * The files a unit rendered, as UTF-8 bytes: the writer then hashes and writes bytes without
+ * encoding twice, and a page with one character beyond Latin-1 (a curly quote) takes half the
+ * memory of its string. The key was computed for `paths`: a renderer producing others is a bug,
+ * never output.
+ */
+function checkedFiles(paths: readonly string[], files: readonly (OutputFile | StagedOutputFile)[]): (OutputFile | StagedOutputFile)[] {
+  if (files.length !== paths.length || files.some((f, i) => f.path !== paths[i])) {
+    throw new GazetteError('OUTPUT', `internal error: expected ${paths.join(', ')} but the renderer produced ${files.map((f) => f.path).join(', ')}`);
+  }
+  return files.map((f) => ('content' in f && typeof f.content === 'string' ? { path: f.path, content: Buffer.from(f.content, 'utf8') } : f));
 }
 
 /**

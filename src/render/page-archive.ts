@@ -4,7 +4,7 @@
  * page, and editing one article renders again only its month's page, not a list of everything.
  */
 import type { Article, Site } from '../model/index.js';
-import { localMonth } from './page-dates.js';
+import { localMonth, monthKey } from './page-dates.js';
 
 export interface MonthGroup {
   /** "YYYY-MM", in the site's zone. */
@@ -23,14 +23,12 @@ export interface MonthCount {
  * their order within a month.
  */
 export function groupByMonth(site: Site, articles: readonly Article[]): MonthGroup[] {
-  const months = new Map<string, Article[]>();
+  const months = new Map<number, Article[]>();
   for (const article of articles) {
     const month = localMonth(article.date, site.timezone);
     const list = months.get(month);
     if (list) list.push(article);
     else months.set(month, [article]);
   }
-  return [...months]
-    .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
-    .map(([month, list]) => ({ month, articles: list }));
+  return [...months].sort(([a], [b]) => b - a).map(([month, list]) => ({ month: monthKey(month), articles: list }));
 }

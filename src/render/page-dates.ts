@@ -137,14 +137,30 @@ export function pageDate(date: Date, timeZone: string, language: string): PageDa
   return result;
 }
 
+/** Local day number → year * 12 + month index (0–11): a site's articles fall on a few hundred days. */
+const dayMonths = new Map<number, number>();
+
 /**
- * The month `date` falls in, in the zone, as "YYYY-MM": the month of the `day` pageDate gives,
- * without making the texts (the archive sorts ten thousand articles into months on every build).
+ * The month `date` falls in, in the zone, as year * 12 + month index (0–11): the month of the
+ * `day` pageDate gives, without making any text (the archive sorts ten thousand articles into
+ * months on every build). `monthKey` writes it as "YYYY-MM".
  */
-export function localMonth(date: Date, timeZone: string): string {
+export function localMonth(date: Date, timeZone: string): number {
   const ms = date.getTime();
-  const local = new Date(ms + offsetAt(zone(timeZone), ms) * 60_000);
-  return `${String(local.getUTCFullYear()).padStart(4, '0')}-${two(local.getUTCMonth() + 1)}`;
+  const dayNumber = Math.floor((ms + offsetAt(zone(timeZone), ms) * 60_000) / DAY_MS);
+  let month = dayMonths.get(dayNumber);
+  if (month === undefined) {
+    const start = new Date(dayNumber * DAY_MS);
+    month = start.getUTCFullYear() * 12 + start.getUTCMonth();
+    if (dayMonths.size > CACHE_LIMIT) dayMonths.clear();
+    dayMonths.set(dayNumber, month);
+  }
+  return month;
+}
+
+/** A month number of localMonth as "YYYY-MM". */
+export function monthKey(month: number): string {
+  return `${String(Math.floor(month / 12)).padStart(4, '0')}-${two((month % 12) + 1)}`;
 }
 
 const monthFormats = new Map<string, Intl.DateTimeFormat>();
