@@ -178,6 +178,32 @@ describe('writeOutput', () => {
     expect(tree(out)).toEqual(['articles/hello/files/notes.txt', 'digests/2026-01-05.html', 'feed.xml', 'img/dot.gif', 'index.html', 'robots.txt']);
   });
 
+  it('reads a manifest an older Gazette wrote (version 1): its files are still known and owned', async () => {
+    const { out, manifestFile } = makeRoot();
+    await writeOutput(out, site(), { manifestFile });
+    await settle();
+    await writeOutput(out, site(), { manifestFile }); // settles every entry: trusted on stat from now on
+    const current = JSON.parse(readFileSync(manifestFile, 'utf8')) as { version: number; outDir: string; files: [string, ...unknown[]][] };
+    expect(current.version).toBe(2);
+    expect(current.files.map(([path]) => path)).toEqual(['articles/bye/index.html', 'articles/hello/index.html', 'feed.xml', 'img/dot.gif', 'index.html']);
+    // The same entries as version 1 kept them: an object keyed by path.
+    const v1 = { version: 1, outDir: current.outDir, pendingTemps: [], files: Object.fromEntries(current.files.map(([path, ...entry]) => [path, entry])) };
+    writeFileSync(manifestFile, JSON.stringify(v1));
+    const before = mtimes(out);
+
+    const result = await writeOutput(
+      out,
+      site().filter((f) => f.path !== 'articles/bye/index.html'),
+      { manifestFile },
+    );
+    expect(result).toEqual({ written: [], unchanged: 4, removed: ['articles/bye/index.html'] });
+    const { ['articles/bye/index.html']: _gone, ...kept } = before;
+    expect(mtimes(out)).toEqual(kept);
+    const rewritten = JSON.parse(readFileSync(manifestFile, 'utf8')) as { version: number; files: [string, ...unknown[]][] };
+    expect(rewritten.version).toBe(2);
+    expect(rewritten.files.map(([path]) => path)).toEqual(['articles/hello/index.html', 'feed.xml', 'img/dot.gif', 'index.html']);
+  });
+
   it('never deletes a file it did not write, even one at a path it used to own under another out/', async () => {
     const { out, manifestFile, root } = makeRoot();
     await writeOutput(out, site(), { manifestFile });
@@ -275,9 +301,10 @@ describe('writeOutput', () => {
     expect(readFileSync(join(out, 'a.html'), 'utf8')).toBe('A'); // renamed before the failure: stays
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toBe('<h1>Home v1</h1>'); // after it: untouched
     expect(tree(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { files: Record<string, unknown>; pendingTemps: string[] };
-    expect(Object.keys(manifest.files)).toContain('a.html');
-    expect(Object.keys(manifest.files)).not.toContain('blocked.html');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { files: [string, ...unknown[]][]; pendingTemps: string[] };
+    const listed = manifest.files.map(([path]) => path);
+    expect(listed).toContain('a.html');
+    expect(listed).not.toContain('blocked.html');
     expect(manifest.pendingTemps).toEqual([]);
 
     rmSync(join(out, 'blocked.html'), { recursive: true });
