@@ -2,7 +2,7 @@
  * The site pages as a reader and a crawler see them: escaped text, absolute links consistent with
  * the feeds, feed autodiscovery, dates in the site's zone, and templates the operator can edit.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { convert } from 'html-to-text';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -293,6 +293,21 @@ describe('templates the operator edits', () => {
     const r = createPageRenderer(await loadTemplates(dir));
     const html = text(r.renderArticle(makeSite(), makeArticle(1, { extra: { kicker: 'exclusive <now>' } })).content);
     expect(html).toContain('Link to this story: EXCLUSIVE &lt;NOW&gt;');
+  });
+
+  it('takes Gazette’s own archive templates when a site’s folder predates them, and uses edited ones', async () => {
+    const dir = copyTemplates();
+    rmSync(join(dir, 'archive.liquid'));
+    rmSync(join(dir, 'month.liquid'));
+    const sources = await loadTemplates(dir);
+    for (const name of ['archive.liquid', 'month.liquid']) expect(sources.liquid[name]).toBe(readFileSync(join(BUILTIN_TEMPLATES_DIR, name), 'utf8'));
+    const r = createPageRenderer(sources);
+    const may = text(r.renderMonth(makeSite(), '2026-05', [makeArticle(130)]).content);
+    expect(startTags(may, 'a').map((a) => a.href)).toContain(`${SITE_URL}articles/article-130/`);
+
+    writeFileSync(join(dir, 'month.liquid'), '{% layout "layout" %}{% block main %}<h1>{{ month.name | upcase }}: {{ month.count }}</h1>{% endblock %}\n');
+    const edited = text(createPageRenderer(await loadTemplates(dir)).renderMonth(makeSite({ language: 'fr' }), '2026-05', [makeArticle(130)]).content);
+    expect(edited).toContain('<h1>MAI 2026: 1</h1>');
   });
 
   it('names the file and line of a syntax error', async () => {
