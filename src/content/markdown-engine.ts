@@ -75,7 +75,10 @@ rules.link_open = (tokens, idx, options, env, self) => {
   return linkOpen(tokens, idx, options, env, self);
 };
 rules.image = (tokens, idx, options, env, self) => {
-  absolutise(tokens[idx]!, 'src', renderEnv(env));
+  const token = tokens[idx]!;
+  absolutise(token, 'src', renderEnv(env));
+  // An image whose URL was unsafe shows as its description: an img without src is not HTML.
+  if (token.attrGet('src') === null) return escapeHtml(self.renderInlineAsText(token.children ?? [], options, env));
   return image(tokens, idx, options, env, self);
 };
 // The footnote plugin writes href="#fn1"; a feed item has no page to be relative to.

@@ -20,7 +20,7 @@ let loaded: { sanitize: typeof sanitizeHtml; options: sanitizeHtml.IOptions } | 
 function sanitizer(): { sanitize: typeof sanitizeHtml; options: sanitizeHtml.IOptions } {
   if (!loaded) {
     const sanitize = loadCommonJs('sanitize-html') as typeof sanitizeHtml;
-    loaded = { sanitize, options: options(sanitize.defaults.allowedTags) };
+    loaded = { sanitize, options: options(sanitize.defaults.allowedTags, sanitize.defaults.selfClosing) };
   }
   return loaded;
 }
@@ -28,7 +28,7 @@ function sanitizer(): { sanitize: typeof sanitizeHtml; options: sanitizeHtml.IOp
 const URL_ATTRIBUTES = ['href', 'src', 'poster', 'cite'] as const;
 const ALIGN = { 'text-align': [/^(?:left|right|center|justify)$/] };
 
-const options = (defaultTags: readonly string[]): sanitizeHtml.IOptions => ({
+const options = (defaultTags: readonly string[], voidTags: readonly string[]): sanitizeHtml.IOptions => ({
   allowedTags: [
     ...defaultTags,
     'img', 'picture', 'source', 'video', 'audio', 'track', 'del', 'ins', 'details', 'summary',
@@ -72,6 +72,8 @@ const options = (defaultTags: readonly string[]): sanitizeHtml.IOptions => ({
   allowedSchemesAppliedToAttributes: [...URL_ATTRIBUTES],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
+  // Void elements: written without an end tag (an end tag such as </source> is an HTML error).
+  selfClosing: [...voidTags, 'source', 'track', 'col', 'wbr'],
   // Elements whose text content must go with them, not be left behind as visible text.
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'title', 'xmp', 'noembed', 'noframes'],
   // markdown-it escapes " in text too; doing the same keeps both render paths byte-identical.
@@ -84,8 +86,21 @@ export function sanitizeBody(html: string, resolve: UrlResolver): string {
     ...base,
     transformTags: {
       '*': (tagName, attribs) => ({ tagName, attribs: absoluteAttributes(attribs, resolve) }),
+      img: (tagName, attribs) => ({ tagName, attribs: validImage(absoluteAttributes(attribs, resolve)) }),
     },
+    // An image left without its URL (an unsafe one was dropped), or a source without any, shows nothing.
+    exclusiveFilter: (frame) => (frame.tag === 'img' && !frame.attribs['src']) || (frame.tag === 'source' && !frame.attribs['src'] && !frame.attribs['srcset']),
   });
+}
+
+/**
+ * HTML requires src and alt on every img: one written without alt gets alt="" (as Markdown's
+ * ![](x) does), and one with only a srcset gets its first candidate as src (the fallback browsers
+ * without srcset use). One left with neither is dropped by exclusiveFilter.
+ */
+function validImage(attribs: sanitizeHtml.Attributes): sanitizeHtml.Attributes {
+  const src = attribs['src'] ?? attribs['srcset']?.split(/\s/, 1)[0];
+  return { ...attribs, ...(src ? { src } : {}), alt: attribs['alt'] ?? '' };
 }
 
 function absoluteAttributes(attribs: sanitizeHtml.Attributes, resolve: UrlResolver): sanitizeHtml.Attributes {

@@ -1,9 +1,10 @@
 // `gazette build` and `gazette check` end to end: the real CLI on real site folders, its output
-// checked by the independent validators (jing, xmllint, feedparser, the JSON Feed 1.1 schema).
+// checked by the independent validators (jing, xmllint, feedparser, the JSON Feed 1.1 schema, the
+// W3C Nu Html Checker for every page).
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseWithFeedparser, validateAtom, validateJsonFeed, validateRss, validateXmlWellFormed } from '../validators/index.js';
+import { parseWithFeedparser, validateAtom, validateHtml, validateJsonFeed, validateRss, validateXmlWellFormed } from '../validators/index.js';
 import { REPO, article, baseConfig, gazette, makeSite } from '../helpers/site.js';
 import { mtimes, snapshot, walk } from '../helpers/tree.js';
 
@@ -63,6 +64,11 @@ describe('gazette build on the example site', () => {
     expect(page).toContain('Amel Akan');
     expect(page.match(/<p>/g)?.length).toBeGreaterThanOrEqual(16);
     expect(page).toMatch(/<link rel="alternate" type="application\/atom\+xml"/);
+    // Every page valid HTML: articles, index, archive, months, tags, the digest archive.
+    const pages = walk(out).filter((f) => f.endsWith('.html'));
+    expect(pages).toEqual(expect.arrayContaining(['index.html', 'archive/index.html', 'tags/index.html', 'digests/index.html']));
+    expect(pages.filter((f) => /^archive\/\d{4}\/\d{2}\/index\.html$/.test(f)).length).toBeGreaterThanOrEqual(2);
+    expect(validateHtml(out)).toEqual([]);
   });
 });
 
@@ -153,6 +159,9 @@ describe('gazette build on adversarial content', () => {
     expect(relativePage).toContain('href="https://test.example.org/articles/other/"');
     expect(relativePage).toContain('href="https://test.example.org/root/"');
     expect(relativePage).toContain('src="https://test.example.org/articles/relative/img.png"');
+    // The pages too: valid HTML, whatever the titles, bodies and tags held.
+    expect(walk(out).filter((f) => f.endsWith('.html')).length).toBeGreaterThan(9 + 5);
+    expect(validateHtml(out)).toEqual([]);
   });
 });
 

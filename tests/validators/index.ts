@@ -7,3 +7,4 @@ export { parseWithFeedparser, type ParsedFeed, type ParsedEntry } from './feedpa
 export { writeOutputFiles, type WrittenFiles } from './output-dir.js';
 export { runTool, meaningfulLines, type ToolRun } from './run-tool.js';
 export { checkFeedFiles, type FeedFileSet, type FeedCheck } from './feed-check.js';
+export { validateHtml, type HtmlError } from './html.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkFeedFiles, parseWithFeedparser, validateAtom, validateJsonFeed, validateRss, validateXmlWellFormed } from './index.js';
+import { checkFeedFiles, parseWithFeedparser, validateAtom, validateHtml, validateJsonFeed, validateRss, validateXmlWellFormed } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gazette-validators-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,6 +32,18 @@ describe('validateXmlWellFormed (xmllint)', () => {
     expect(errors).toContain(cdataEnd);
     expect(errors).toContain(control);
     expect(errors).not.toContain(`${good}:`);
+  });
+});
+
+describe('validateHtml (W3C Nu Html Checker)', () => {
+  it('accepts a valid page and reports each error with its file and line', () => {
+    const good = file('good.html', '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>T</title></head>\n<body><p>Fine &amp; dandy</p></body>\n</html>\n');
+    const bad = file('bad.html', '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>T</title></head>\n<body>\n<ul><p>not a list item</p></ul>\n<a href="x" href="y">twice</a>\n</body>\n</html>\n');
+    expect(validateHtml(good)).toEqual([]);
+    const errors = validateHtml(good, bad);
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect(errors.every((e) => e.file === bad)).toBe(true);
+    expect(errors.map((e) => e.line)).toEqual(expect.arrayContaining([5, 6]));
   });
 });
 
