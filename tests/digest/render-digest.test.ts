@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
+import { validateHtml } from '../validators/index.js';
 import { GazetteError } from '../../src/errors.js';
 import { personalise, type RenderedDigest } from '../../src/digest/index.js';
 import { article, defaultTemplate, fullDigestInput, render, withImage } from './fixtures.js';
@@ -124,6 +128,29 @@ describe('renderDigest with the default template', () => {
     expect(web).toContain('This is the web version of the Example News digest of November 20, 2026.');
     expect(web).toContain('1 Example Street, Springfield');
     expect(links(web)).toContainEqual(['https://news.example.org/articles/article-1/', 'The council approves library plan number 1']);
+  });
+
+  it('is valid HTML but for what email clients need (Outlook\'s VML namespaces and mso- styles), message and web version alike', async () => {
+    const tricky = await render({
+      ...fullDigestInput(),
+      shown: [article(1, { title: '<b>Bold</b> & "quoted" — Ωμέγα 日本 😀', summary: 'A </p> summary with <script>x</script> & more' }), withImage(article(2))],
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'gazette-digest-html-'));
+    try {
+      const message = join(dir, 'message.html');
+      const web = join(dir, 'web.html');
+      writeFileSync(message, personalise(tricky.html, { ...values(1), name: 'Zoë <b>& Co</b>' }, 'html'));
+      writeFileSync(web, tricky.web.content);
+      const errors = validateHtml(message, web);
+      // What MJML writes on purpose for Outlook and Apple Mail, which HTML5 does not know: VML
+      // namespaces, mso- styles, and mj-image's height="auto" (Outlook sizes images by it).
+      const emailOnly =
+        /^Attribute “xmlns:[vo]” not allowed here\.$|^CSS: “(mso-[a-z-]+|supported-color-schemes)”: Property “\1” doesn't exist\.$|^Bad value “auto” for attribute “height” on element “img”/;
+      expect(errors.filter((e) => !emailOnly.test(e.message))).toEqual([]);
+      expect(new Set(errors.map((e) => e.file))).toEqual(new Set([message, web])); // the email-only ones are there: the check ran
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes a readable plain-text part from the same data', () => {
