@@ -8,7 +8,8 @@
 //               wrote (the writer trusts a file on stat alone only 2 s after writing it)
 //   noChange    nothing changed, steady state (median of 3)
 //   oneChanged  the newest article's title and body edited (median of 3 edits): its page, the
-//               index, its 3 tag pages and the feeds that show it are rendered again
+//               home page, its month in the archive, its 3 tag pages and the feeds that show it
+//               are rendered again
 //   baseline    single thread: read each file, YAML front matter + markdown-it, one HTML page per
 //               article with fs.writeFileSync; no feeds, no tag pages, no cache, no atomic writes
 //   floor       Gazette's own parse (parseArticleFile) and article page (renderArticle) of every
