@@ -132,7 +132,7 @@ describe.skipIf(!existsSync(CHROMIUM))('site pages in a browser', () => {
   const cases = [320, 375, 1280].flatMap((width) => (['light', 'dark'] as const).map((scheme) => ({ width, scheme })));
 
   it.each(cases)('reads well at $width px in the $scheme scheme', async ({ width, scheme }) => {
-    for (const path of ['articles/article-1/index.html', 'index.html', 'tags/index.html', 'tags/world/index.html', 'digests/index.html']) {
+    for (const path of ['articles/article-1/index.html', 'index.html', 'tags/index.html', 'tags/world/index.html', 'archive/index.html', 'archive/2026/01/index.html', 'digests/index.html']) {
       const page = await open(path, { width, scheme });
       try {
         const m = (await page.evaluate(MEASURE)) as Measure;
