@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSmtpSink, type Accepted, type SinkOptions, type SmtpSink } from '../mail/smtp-sink.js';
-import { CLI, REPO, baseConfig, makeSite } from '../helpers/site.js';
+import { CLI, REPO, TEST_EMAIL, baseConfig, makeSite } from '../helpers/site.js';
 
 import { sleep, waitFor } from '../helpers/wait.js';
 import { parseAccepted, smtpUrl, type CliResult } from './helpers-mail.js';
@@ -158,7 +158,6 @@ export async function runGazette(args: readonly string[], env: NodeJS.ProcessEnv
   return { ...exit, stdout: p.stdout(), stderr: p.stderr() };
 }
 
-export const EMAIL = { from: 'Test Site <news@test.example.org>', postalAddress: '1 Test Street, Springfield' };
 
 /** A Markdown article dated `agoMs` before the real clock (the first digest only counts recent ones). */
 export function article(title: string, agoMs = 3_600_000, body = 'Body text of the article.'): string {
@@ -189,7 +188,7 @@ export async function scheduleSite(options: {
   readonly files?: Record<string, string>;
 }): Promise<ScheduleSite> {
   const config = (overrides: Record<string, unknown> = {}): Record<string, unknown> =>
-    baseConfig({ email: EMAIL, schedule: options.schedule, ...overrides });
+    baseConfig({ email: TEST_EMAIL, schedule: options.schedule, ...overrides });
   const site = makeSite({ config: config(), files: options.files ?? {} });
   const emails = subscriberAddresses(options.subscribers);
   if (emails.length > 0) {

@@ -13,6 +13,9 @@ export interface SiteOptions {
   readonly files?: Record<string, string | Uint8Array>;
 }
 
+/** The smallest email section a site that sends needs (tests of mail content use helpers-mail's EMAIL_CONFIG). */
+export const TEST_EMAIL = { from: 'Test Site <news@test.example.org>', postalAddress: '1 Test Street, Springfield' } as const;
+
 export function baseConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     site: {

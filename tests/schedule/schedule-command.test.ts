@@ -10,17 +10,15 @@ import { loadConfig, type Config } from '../../src/config/index.js';
 import { isGazetteError } from '../../src/errors.js';
 import { createStoreRunLock } from '../../src/schedule/store-run-lock.js';
 import { openStore, thisProcessLockOwner, type Store } from '../../src/state/index.js';
-import { baseConfig, makeSite, REPO } from '../helpers/site.js';
+import { baseConfig, makeSite, REPO, TEST_EMAIL } from '../helpers/site.js';
 import { delayed, fakeJobs, outcome, sleep, waitFor } from './harness.js';
-
-const EMAIL = { from: 'Test Site <news@test.example.org>', postalAddress: '1 Test Street, Springfield' };
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanups.splice(0)) c();
 });
 
-function site(schedule: Record<string, unknown> | undefined, extra: Record<string, unknown> = { email: EMAIL }) {
+function site(schedule: Record<string, unknown> | undefined, extra: Record<string, unknown> = { email: TEST_EMAIL }) {
   const s = makeSite({ config: baseConfig({ ...extra, ...(schedule ? { schedule } : {}) }) });
   cleanups.push(s.cleanup);
   return s;
@@ -214,13 +212,13 @@ describe('reloadingJobs', () => {
     const signal = new AbortController().signal;
 
     await jobs.publish(signal);
-    s.write('gazette.config.json', JSON.stringify(baseConfig({ email: EMAIL, schedule: { digest: '0 8 * * 1' }, digest: { maxArticles: 3 } })));
+    s.write('gazette.config.json', JSON.stringify(baseConfig({ email: TEST_EMAIL, schedule: { digest: '0 8 * * 1' }, digest: { maxArticles: 3 } })));
     await jobs.publish(signal);
-    s.write('gazette.config.json', JSON.stringify(baseConfig({ email: EMAIL, schedule: { digest: '0 8 * * 1' }, digest: { maxArticles: 1000 } })));
+    s.write('gazette.config.json', JSON.stringify(baseConfig({ email: TEST_EMAIL, schedule: { digest: '0 8 * * 1' }, digest: { maxArticles: 1000 } })));
     const error = await jobs.publish(signal).catch((e: unknown) => e);
     expect(isGazetteError(error) && error.code).toBe('CONFIG');
     expect(isGazetteError(error) && error.problems.map((p) => p.key)).toEqual(['digest.maxArticles']);
-    s.write('gazette.config.json', JSON.stringify(baseConfig({ email: EMAIL, schedule: { digest: '0 8 * * 1' }, site: { title: 'Renamed', url: 'https://test.example.org/' } })));
+    s.write('gazette.config.json', JSON.stringify(baseConfig({ email: TEST_EMAIL, schedule: { digest: '0 8 * * 1' }, site: { title: 'Renamed', url: 'https://test.example.org/' } })));
     await jobs.build(signal);
     expect(seen).toEqual(['Test Site 10', 'Test Site 3', 'Renamed']);
     expect(warnings).toEqual([]);
@@ -234,7 +232,7 @@ describe('reloadingJobs', () => {
       warn: (m) => warnings.push(m),
       info: () => {},
     });
-    s.write('gazette.config.json', JSON.stringify(baseConfig({ email: EMAIL, schedule: { digest: '0 9 * * 1', timezone: 'Europe/Berlin' } })));
+    s.write('gazette.config.json', JSON.stringify(baseConfig({ email: TEST_EMAIL, schedule: { digest: '0 9 * * 1', timezone: 'Europe/Berlin' } })));
     const signal = new AbortController().signal;
     await jobs.build(signal);
     await jobs.publish(signal);

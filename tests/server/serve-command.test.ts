@@ -10,10 +10,9 @@ import type { Reporter } from '../../src/commands/command-result.js';
 import { loadConfig } from '../../src/config/index.js';
 import { isGazetteError } from '../../src/errors.js';
 import { openStore } from '../../src/state/index.js';
-import { baseConfig, makeSite } from '../helpers/site.js';
+import { baseConfig, makeSite, TEST_EMAIL } from '../helpers/site.js';
 import { firstLink } from './helpers.js';
 
-const EMAIL = { from: 'Site <news@test.example.org>', postalAddress: '1 Test Street, Springfield' };
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -45,7 +44,7 @@ async function siteWithConfig(config: Record<string, unknown>) {
 
 describe('serveCommand', () => {
   it('serves out/ on 127.0.0.1, writes confirmation mails to the outbox, and stops on abort', async () => {
-    const { site, config } = await siteWithConfig(baseConfig({ email: EMAIL }));
+    const { site, config } = await siteWithConfig(baseConfig({ email: TEST_EMAIL }));
     const reporter = recordingReporter();
     const stop = new AbortController();
     const done = serveCommand(config, reporter, { port: 0, signal: stop.signal, handleSignals: false, env: {} });
@@ -89,7 +88,7 @@ describe('serveCommand', () => {
   });
 
   it('lets a request in flight finish when asked to stop', async () => {
-    const { config } = await siteWithConfig(baseConfig({ email: EMAIL }));
+    const { config } = await siteWithConfig(baseConfig({ email: TEST_EMAIL }));
     const reporter = recordingReporter();
     const stop = new AbortController();
     const done = serveCommand(config, reporter, { port: 0, signal: stop.signal, handleSignals: false, env: {} });
@@ -131,7 +130,7 @@ describe('serveCommand', () => {
   });
 
   it('reports a port in use as a usage error naming the port', async () => {
-    const { config } = await siteWithConfig(baseConfig({ email: EMAIL }));
+    const { config } = await siteWithConfig(baseConfig({ email: TEST_EMAIL }));
     const first = await startServer(config, recordingReporter(), { port: 0, env: {} });
     cleanups.push(() => first.stop());
     const port = Number(new URL(first.url).port);
