@@ -28,11 +28,8 @@ interface Zone {
 interface ZoneLanguage {
   readonly zone: Zone;
   readonly displayFormat: Intl.DateTimeFormat;
-  /**
-   * Local day number (days since 1970-01-01 in the zone) → its date and display texts: dateStyle
-   * "long" depends on nothing else.
-   */
-  readonly days: Map<number, { readonly day: string; readonly display: string }>;
+  /** Local day number (days since 1970-01-01 in the zone) → its display text: dateStyle "long" depends on nothing else. */
+  readonly displays: Map<number, string>;
   /** Instant (ms) → PageDate: the index and tag pages show the same dates as the article pages. */
   readonly dates: Map<number, PageDate>;
 }
@@ -67,7 +64,7 @@ function zoneLanguage(timeZone: string, language: string): ZoneLanguage {
     zl = {
       zone: zone(timeZone),
       displayFormat: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }),
-      days: new Map(),
+      displays: new Map(),
       dates: new Map(),
     };
     zoneLanguages.set(key, zl);
@@ -119,26 +116,40 @@ export function pageDate(date: Date, timeZone: string, language: string): PageDa
   // The wall-clock time in the zone: its day (texts made once per day), then the time of day.
   const localMs = ms + offset * 60_000;
   const dayNumber = Math.floor(localMs / DAY_MS);
-  let local = zl.days.get(dayNumber);
-  if (!local) {
-    const start = new Date(dayNumber * DAY_MS);
-    const day = `${String(start.getUTCFullYear()).padStart(4, '0')}-${two(start.getUTCMonth() + 1)}-${two(start.getUTCDate())}`;
-    local = { day, display: zl.displayFormat.format(date) };
-    if (zl.days.size > CACHE_LIMIT) zl.days.clear();
-    zl.days.set(dayNumber, local);
+  const { day } = calendarDay(dayNumber);
+  let display = zl.displays.get(dayNumber);
+  if (display === undefined) {
+    display = zl.displayFormat.format(date);
+    if (zl.displays.size > CACHE_LIMIT) zl.displays.clear();
+    zl.displays.set(dayNumber, display);
   }
   const seconds = Math.floor((localMs - dayNumber * DAY_MS) / 1000);
   const time = `${TWO[Math.floor(seconds / 3600)]}:${TWO[Math.floor(seconds / 60) % 60]}:${TWO[seconds % 60]}`;
   const abs = Math.abs(offset);
   const zoneText = offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
-  const result: PageDate = { iso: `${local.day}T${time}${zoneText}`, day: local.day, display: local.display };
+  const result: PageDate = { iso: `${day}T${time}${zoneText}`, day, display };
   if (zl.dates.size > CACHE_LIMIT) zl.dates.clear();
   zl.dates.set(ms, result);
   return result;
 }
 
-/** Local day number → year * 12 + month index (0–11): a site's articles fall on a few hundred days. */
-const dayMonths = new Map<number, number>();
+/**
+ * The calendar date of a local day number, the same in every zone: "YYYY-MM-DD" and its month
+ * as year * 12 + month index (0–11). A site's articles fall on a few hundred days.
+ */
+const calendarDays = new Map<number, { readonly day: string; readonly month: number }>();
+
+function calendarDay(dayNumber: number): { readonly day: string; readonly month: number } {
+  let found = calendarDays.get(dayNumber);
+  if (!found) {
+    const start = new Date(dayNumber * DAY_MS);
+    const year = start.getUTCFullYear();
+    found = { day: `${String(year).padStart(4, '0')}-${two(start.getUTCMonth() + 1)}-${two(start.getUTCDate())}`, month: year * 12 + start.getUTCMonth() };
+    if (calendarDays.size > CACHE_LIMIT) calendarDays.clear();
+    calendarDays.set(dayNumber, found);
+  }
+  return found;
+}
 
 /**
  * The month `date` falls in, in the zone, as year * 12 + month index (0–11): the month of the
@@ -147,15 +158,7 @@ const dayMonths = new Map<number, number>();
  */
 export function localMonth(date: Date, timeZone: string): number {
   const ms = date.getTime();
-  const dayNumber = Math.floor((ms + offsetAt(zone(timeZone), ms) * 60_000) / DAY_MS);
-  let month = dayMonths.get(dayNumber);
-  if (month === undefined) {
-    const start = new Date(dayNumber * DAY_MS);
-    month = start.getUTCFullYear() * 12 + start.getUTCMonth();
-    if (dayMonths.size > CACHE_LIMIT) dayMonths.clear();
-    dayMonths.set(dayNumber, month);
-  }
-  return month;
+  return calendarDay(Math.floor((ms + offsetAt(zone(timeZone), ms) * 60_000) / DAY_MS)).month;
 }
 
 /** A month number of localMonth as "YYYY-MM". */
@@ -165,15 +168,14 @@ export function monthKey(month: number): string {
 
 const monthFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** A month ("2026-11") as the site's language names it: "November 2026", "November 2026" (de), "novembre 2026". */
-export function monthName(month: string, language: string): string {
+/** A month (`month` 1–12) as the site's language names it: "November 2026", "novembre 2026". */
+export function monthName(year: number, month: number, language: string): string {
   let format = monthFormats.get(language);
   if (!format) {
     format = new Intl.DateTimeFormat(intlLocale(language), { year: 'numeric', month: 'long', timeZone: 'UTC' });
     monthFormats.set(language, format);
   }
-  const [year, m] = month.split('-').map(Number);
   const at = new Date(0);
-  at.setUTCFullYear(year!, m! - 1, 15);
+  at.setUTCFullYear(year, month - 1, 15);
   return format.format(at);
 }

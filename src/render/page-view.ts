@@ -5,8 +5,7 @@
  */
 import type { Article, Author, Site, Tag } from '../model/index.js';
 import { ARCHIVE_URL_PATH, compareNewestFirst, FEED_FILES, monthUrlPath, SITE_STYLESHEET, tagUrlPath, type FeedFormat } from '../model/index.js';
-import { monthName } from './page-dates.js';
-import { pageDate, type PageDate } from './page-dates.js';
+import { monthName, pageDate, type PageDate } from './page-dates.js';
 
 export interface FeedLink {
   readonly format: FeedFormat;
@@ -69,8 +68,11 @@ export interface MonthView {
   readonly count: number;
 }
 
+/** `key` as groupByMonth gives it ("2026-11"). */
 export function monthView(site: Site, key: string, count: number): MonthView {
-  return { key, year: Number(key.slice(0, -3)), month: Number(key.slice(-2)), name: monthName(key, site.language), url: site.url + monthUrlPath(key), count };
+  const year = Number(key.slice(0, -3));
+  const month = Number(key.slice(-2));
+  return { key, year, month, name: monthName(year, month, site.language), url: site.url + monthUrlPath(key), count };
 }
 
 /** An article as listed on the index and tag pages: everything but the body. */
