@@ -33,6 +33,7 @@ describe('loadConfig', () => {
     expect(config.site.language).toBe('en');
     expect(config.site.timezone).toBe('UTC');
     expect(config.feeds.limit).toBe(50);
+    expect(config.pages.indexLimit).toBe(30);
     expect(config.digest.maxArticles).toBe(10);
     expect(config.digest.lookback).toBe('7d');
     expect(config.paths.out).toBe(join(site.root, 'out'));
@@ -51,12 +52,13 @@ describe('loadConfig', () => {
     const error = await problemsOf({
       site: { title: 'T', url: 'not a url', titel: 'typo' },
       feeds: { limit: '50' },
+      pages: { indexLimit: 0, index: 5 },
       digest: { maxArticle: 3 },
       schedule: { digest: '61 * * * *', timezone: 'Mars/Olympus' },
       extra: true,
     });
     const keys = error.problems.map((p) => p.key).sort();
-    expect(keys).toEqual(['digest.maxArticle', 'extra', 'feeds.limit', 'schedule.digest', 'schedule.timezone', 'site.titel', 'site.url']);
+    expect(keys).toEqual(['digest.maxArticle', 'extra', 'feeds.limit', 'pages.index', 'pages.indexLimit', 'schedule.digest', 'schedule.timezone', 'site.titel', 'site.url']);
     expect(error.code).toBe('CONFIG');
     expect(error.message).toContain('gazette.config.json');
     expect(error.message).toMatch(/site\.url.*http/);
