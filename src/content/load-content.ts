@@ -14,6 +14,7 @@ import { listContentFiles, type ContentFile } from './content-files.js';
 import type { FirstSeenLedger } from './first-seen-ledger.js';
 import { parseArticle } from './parse-article.js';
 import { parseFingerprint, type ParseCache } from './parse-cache.js';
+import { tagMergeMessage, tagSpelling } from './slugify.js';
 
 export interface LoadContentOptions {
   /** The site folder; sourcePath values are relative to it. */
@@ -68,6 +69,7 @@ export function assembleContent(outcomes: Iterable<FileOutcome>, problems: Probl
   const articles: Article[] = [];
   const bySlug = new Map<string, string>();
   const byId = new Map<string, string>();
+  const tagSpellings = new TagSpellings();
   for (const result of outcomes) {
     problems.push(...result.problems);
     warnings.push(...result.warnings);
@@ -85,6 +87,7 @@ export function assembleContent(outcomes: Iterable<FileOutcome>, problems: Probl
     if (slugOwner !== undefined || idOwner !== undefined) continue;
     bySlug.set(article.slug, file);
     byId.set(article.id, file);
+    tagSpellings.add(article, warnings);
 
     if (article.dateSource === 'first-seen') {
       const recorded = ledger.firstSeen(article.id);
@@ -99,6 +102,29 @@ export function assembleContent(outcomes: Iterable<FileOutcome>, problems: Probl
   }
   articles.sort(compareNewestFirst);
   return { articles, problems, warnings, newlySeen };
+}
+
+/**
+ * Tells when articles spell one tag page differently ("C++" in one, "C" in another: both tags/c/).
+ * Each other spelling is reported once, on the first article that uses it, naming the file that
+ * used the first one. Spellings that differ only in case ("AI", "ai") are one tag, silently.
+ */
+class TagSpellings {
+  /** Tag slug → the first spelling seen, its name and file, and every other spelling reported. */
+  private readonly bySlug = new Map<string, { name: string; file: string; spellings: Set<string> }>();
+
+  add(article: Article, warnings: Problem[]): void {
+    for (const tag of article.tags) {
+      const spelling = tagSpelling(tag.name);
+      const first = this.bySlug.get(tag.slug);
+      if (!first) {
+        this.bySlug.set(tag.slug, { name: tag.name, file: article.sourcePath, spellings: new Set([spelling]) });
+      } else if (!first.spellings.has(spelling)) {
+        first.spellings.add(spelling);
+        warnings.push({ file: article.sourcePath, key: 'tags', message: tagMergeMessage(first.name, tag.name, tag.slug, first.file) });
+      }
+    }
+  }
 }
 
 /**

@@ -20,7 +20,7 @@ import { renderMarkdown, type TextBlock } from './markdown-body.js';
 import { parseIsoDate } from './parse-date.js';
 import { renderPlainText } from './plain-text-body.js';
 import { firstSentence, withoutFinalPeriod } from './sentences.js';
-import { isValidSlug, MAX_SLUG_BYTES, normaliseSlug, slugifyStem, slugifyTag } from './slugify.js';
+import { isValidSlug, MAX_SLUG_BYTES, normaliseSlug, slugifyStem, slugifyTag, tagMergeMessage, tagSpelling } from './slugify.js';
 import { decodeSource } from './source-text.js';
 import { truncateAtWord } from './truncate-words.js';
 import { createUrlResolver, isHttpUrl, type UrlResolver } from './url-resolver.js';
@@ -188,7 +188,9 @@ export function parseArticle(input: ParseArticleInput): ParsedArticle {
           return toAuthor(a, resolve, (message) => fail(`${key}.url`, message, line));
         });
 
-  const tags = toTags(values.tags, (i) => fm.lineOf(['tags', i]) ?? lineOfKey('tags'), fail);
+  const tags = toTags(values.tags, (i) => fm.lineOf(['tags', i]) ?? lineOfKey('tags'), fail, (message, line) =>
+    warnings.push({ file, key: 'tags', ...(line !== undefined ? { line } : {}), message }),
+  );
 
   const absolute = (key: 'image' | 'canonical'): string | undefined => {
     const written = values[key];
@@ -272,11 +274,12 @@ function toTags(
   written: FrontMatterValues['tags'],
   lineOf: (index: number) => number | undefined,
   fail: (key: string, message: string, line?: number) => void,
+  warn: (message: string, line?: number) => void,
 ): Tag[] {
   if (written === undefined) return [];
   const names = typeof written === 'string' ? written.split(',') : written.map(String);
   const tags: Tag[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   names.forEach((raw, i) => {
     const name = collapseWhitespace(raw);
     if (name === '') return; // "a, b," — a trailing comma is not a tag
@@ -285,8 +288,10 @@ function toTags(
     if (slug === '') {
       fail(typeof written === 'string' ? 'tags' : `tags[${i}]`, `tag "${name}" has no letters or digits to name its page and feed`, line);
     } else if (!seen.has(slug)) {
-      seen.add(slug);
+      seen.set(slug, name);
       tags.push({ name, slug });
+    } else if (tagSpelling(name) !== tagSpelling(seen.get(slug)!)) {
+      warn(tagMergeMessage(seen.get(slug)!, name, slug), line);
     }
   });
   return tags;

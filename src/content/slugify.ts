@@ -35,3 +35,14 @@ export function normaliseSlug(slug: string): string {
 export function isValidSlug(slug: string): boolean {
   return SLUG_PATTERN.test(slug) && Buffer.byteLength(slug, 'utf8') <= MAX_SLUG_BYTES;
 }
+
+/** How a tag is spelled, ignoring case: "AI" and "ai" are one spelling, "C" and "C++" are not. */
+export function tagSpelling(name: string): string {
+  return name.toLowerCase().normalize('NFC');
+}
+
+/** The warning for two spellings that slugify to one tag page ("C++" and "C" → tags/c/). */
+export function tagMergeMessage(first: string, second: string, slug: string, firstFile?: string): string {
+  const where = firstFile === undefined ? '' : ` (in ${firstFile})`;
+  return `tags "${first}"${where} and "${second}" both become tags/${slug}/: they are shown as one tag, with one page and one set of feeds; rename one to keep them apart`;
+}

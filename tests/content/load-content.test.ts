@@ -127,6 +127,31 @@ describe('loadContent', () => {
     ]);
   });
 
+  it('warns once for each other spelling of a tag page, naming both files; case alone is one tag', async () => {
+    const root = await site({
+      'content/a.md': article('A', '2026-01-01', '\ntags: [C++, AI]'),
+      'content/b.md': article('B', '2026-01-02', '\ntags: [C, ai]'),
+      'content/c.md': article('C', '2026-01-03', '\ntags: [c, "C#"]'),
+      'content/d.md': article('D', '2026-01-04', '\ntags:\n  - Node.js\n  - node js\n  - Node-JS'),
+    });
+    const { problems, warnings, articles } = await loadContent({ root, dir: 'content', site: makeSite(), ledger: ledger(), now: NOW });
+    expect(problems).toEqual([]);
+    const tagWarnings = warnings.filter((w) => w.key === 'tags').map((w) => [w.file, w.line, w.message]);
+    expect(tagWarnings).toEqual([
+      // Across articles: the first file to use another spelling, naming the first spelling's file
+      // ("ai" is "AI" in another case: no warning).
+      ['content/b.md', undefined, expect.stringMatching(/^tags "C\+\+" \(in content\/a\.md\) and "C" both become tags\/c\/: they are shown as one tag/)],
+      // Within one article, with the line of the spelling that is dropped. "c" itself is the
+      // spelling b.md already used, so it is not reported again.
+      ['content/c.md', 4, expect.stringMatching(/^tags "c" and "C#" both become tags\/c\//)],
+      ['content/d.md', 6, expect.stringMatching(/^tags "Node\.js" and "node js" both become tags\/node-js\//)],
+      ['content/d.md', 7, expect.stringMatching(/^tags "Node\.js" and "Node-JS" both become tags\/node-js\//)],
+    ]);
+    // The articles keep one tag per page, the first spelling each one wrote.
+    expect(articles.find((a) => a.slug === 'd')!.tags).toEqual([{ name: 'Node.js', slug: 'node-js' }]);
+    expect(articles.find((a) => a.slug === 'c')!.tags.map((t) => t.slug)).toEqual(['c']);
+  });
+
   it('dates a dateless article by the ledger, or by now when it is new (and then warns once)', async () => {
     const root = await site({ 'content/known.txt': 'Known lede.\n', 'content/fresh.txt': 'Fresh lede.\n' });
     const first = await loadContent({ root, dir: 'content', site: makeSite(), ledger: ledger(), now: NOW });
