@@ -7,9 +7,12 @@
  * the mailer, and `--help` loads almost nothing. Keep new imports here type-only or lazy.
  */
 import { once } from 'node:events';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import type { Config } from './config/index.js';
 import { isGazetteError } from './errors.js';
+import { packageVersionFrom } from './package-version.js';
 import type { CommandResult, Reporter } from './commands/command-result.js';
 import type { StopSignal } from './commands/schedule.js';
 import type { RunningServer } from './commands/serve.js';
@@ -48,6 +51,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     .option('--root <dir>', 'site folder', '.')
     .option('--config <file>', 'config file (gazette.config.ts or .json)')
     .option('--json', 'machine-readable output on stdout')
+    .version(packageVersionFrom(dirname(fileURLToPath(import.meta.url)), 'gazette'), '-V, --version', 'print the version of Gazette')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

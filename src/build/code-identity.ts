@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageVersionFrom } from '../package-version.js';
 
 /** Bump when the build cache's shape or meaning changes without any code file changing. */
 export const BUILD_CACHE_VERSION = 'gazette-build-cache-1';
@@ -83,21 +84,9 @@ function dependencyIdentity(from: string): string {
 }
 
 function installedVersion(require: NodeJS.Require, name: string): string {
-  let entry: string;
   try {
-    entry = require.resolve(name);
+    return packageVersionFrom(dirname(require.resolve(name)), name);
   } catch {
     return 'missing';
   }
-  for (let dir = dirname(entry); dir !== parse(dir).root; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (!existsSync(manifest)) continue;
-    try {
-      const data = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown; version?: unknown };
-      if (data.name === name) return String(data.version);
-    } catch {
-      return 'unreadable';
-    }
-  }
-  return 'unknown';
 }
