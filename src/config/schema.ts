@@ -77,7 +77,8 @@ export const configSchema = z.strictObject({
       .string()
       .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a language tag such as "en" or "de-CH"')
       .default('en'),
-    author: author.optional(),
+    /** An object, or just a name, as front matter's `author: "Name"`. */
+    author: z.union([z.string().trim().min(1).transform((name) => ({ name })), author], 'expected a name, or { "name": …, "email"?: …, "url"?: … }').optional(),
     /** Time zone for dates written without an offset ("2026-11-20" or "2026-11-20 08:00"). */
     timezone: z.string().refine(isTimeZone, 'expected an IANA time zone such as "Europe/Berlin"').default('UTC'),
     /** Stable id of the site's feeds; set it before moving the site to a new URL. */

@@ -64,6 +64,21 @@ describe('loadConfig', () => {
     expect(error.message).toMatch(/site\.url.*http/);
   });
 
+  it('takes site.author as a name or as an object, and names it when it is neither', async () => {
+    const load = (author: unknown) => loadConfig({ root: siteWith(baseConfig({ site: { title: 'T', url: 'https://x.example/', author } })).root, env: {} });
+    expect((await load(' Desk ')).site.author).toEqual({ name: 'Desk' });
+    expect((await load({ name: 'Desk', email: 'desk@example.org' })).site.author).toEqual({ name: 'Desk', email: 'desk@example.org' });
+    for (const [author, expected] of [
+      [5, /site\.author: expected a name, or \{ "name"/],
+      ['  ', /site\.author: expected a name/],
+      [{ name: 'Desk', emial: 'x' }, /site\.author\.emial: unknown key/],
+      [{ name: 'Desk', email: 'nope' }, /site\.author\.email: /],
+    ] as const) {
+      const error = await problemsOf(baseConfig({ site: { title: 'T', url: 'https://x.example/', author } }));
+      expect(error.message).toMatch(expected);
+    }
+  });
+
   it('names a missing required key', async () => {
     const error = await problemsOf({ site: { url: 'https://x.example/' } });
     expect(error.problems).toEqual([expect.objectContaining({ key: 'site.title', message: 'required' })]);
