@@ -164,9 +164,9 @@ export async function writeOutput(outDir: string, files: Iterable<OutputFile | S
       throw outputError(e, 'cannot replace', c.abs);
     }
     written.push(c.path);
-    // Its mtime and ctime as the rename left them (a rename moves the ctime).
-    const now = lstatQuiet(c.abs);
-    next.set(c.path, { sha256: c.sha256, size: c.size, mtimeMs: now?.mtimeMs ?? null, ctimeMs: now?.ctimeMs ?? null, checkedAt: Date.now() });
+    // No stat: a file written moments ago is never trusted on stat (RACY_MS), so the next run
+    // compares its bytes whatever its times, and records them then (confirmedEntry).
+    next.set(c.path, { sha256: c.sha256, size: c.size, mtimeMs: null, ctimeMs: null, checkedAt: 0 });
   }
 
   // 6. Clean: remove what this build no longer produces, then the folders left empty.
