@@ -161,6 +161,9 @@ export function migrate(db: Database.Database, location: string, migrations: rea
     if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
   });
   const latest = migrations.length;
+  // Already current (every run but the first after an upgrade): only reads, so no write
+  // transaction and no fsync. Versions only ever go up, and a newer one is refused below.
+  if ((db.pragma('application_id', { simple: true }) as number) === GAZETTE_APPLICATION_ID && checkSchema(db, location, latest) === latest) return latest;
   db.transaction(() => {
     checkSchema(db, location, latest);
     db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -128,6 +128,21 @@ describe('openStore (SQLite)', () => {
     db.close();
   });
 
+  it('opens a state that is already current without writing to it', () => {
+    const root = tempRoot();
+    openStore(root).close();
+    // A connection that cannot write: migrating a current state must only read.
+    const readOnly = new Database(databasePath(root), { readonly: true, fileMustExist: true });
+    expect(migrate(readOnly, 'test.db')).toBe(LATEST_SCHEMA_VERSION);
+    readOnly.close();
+    // One step behind, it still upgrades (and that does write).
+    const behind = raw(root);
+    const next: Migration[] = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'add notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY);' }];
+    expect(migrate(behind, 'test.db', next)).toBe(MIGRATIONS.length + 1);
+    expect(behind.prepare("SELECT name FROM sqlite_schema WHERE name = 'notes'").get()).toEqual({ name: 'notes' });
+    behind.close();
+  });
+
   describe('read-only', () => {
     it('reads a site with no state yet as empty, and creates nothing', () => {
       const root = tempRoot();
