@@ -115,8 +115,10 @@ class TagSpellings {
 
   add(article: Article, warnings: Problem[]): void {
     for (const tag of article.tags) {
-      const spelling = tagSpelling(tag.name);
       const first = this.bySlug.get(tag.slug);
+      // Nearly every tag is written as its first article wrote it: no spelling to work out.
+      if (first?.name === tag.name) continue;
+      const spelling = tagSpelling(tag.name);
       if (!first) {
         this.bySlug.set(tag.slug, { name: tag.name, file: article.sourcePath, spellings: new Set([spelling]) });
       } else if (!first.spellings.has(spelling)) {
