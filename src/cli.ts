@@ -4,7 +4,8 @@
  *
  * Start-up time is module loading, so only commander is imported up front: each action imports
  * its command (and the config loader) when it runs. `gazette build` never loads the HTTP server or
- * the mailer, and `--help` loads almost nothing. Keep new imports here type-only or lazy.
+ * the mailer, and `--help` loads almost nothing. Keep new imports here type-only or lazy; the two
+ * eager ones are a few lines each (errors, and the package.json lookup `--version` prints).
  */
 import { once } from 'node:events';
 import { dirname } from 'node:path';

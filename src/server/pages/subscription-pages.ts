@@ -9,7 +9,6 @@ import { escapeHtml, renderPage, type Page, type PageSite } from './page-layout.
 import { subscribeFormHtml, type SubscribeFormValues } from './subscribe-form.js';
 
 const ROOT = '../';
-/** How long a confirmation link works, as the pages say it: the tokens' own lifetime. */
 
 /** GET /subscribe/ (when out/ has no page of its own), and the form again after a refusal. */
 export function subscribePage(site: PageSite, values: SubscribeFormValues = {}, action = '../api/subscribe'): Page {
