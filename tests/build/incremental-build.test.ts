@@ -138,6 +138,22 @@ describe('a rebuild with nothing changed', () => {
     expect(second.warnings.join('\n')).not.toMatch(/no date/);
   });
 
+  it('tells of tag spellings that share a page on every build, the articles cached or not', async () => {
+    const s = site({
+      'content/a.md': article('A', '2026-01-01', 'A.', 'tags: [C++]\n'),
+      'content/b.md': article('B', '2026-01-02', 'B.', 'tags: [C, Node.js, node js]\n'),
+    });
+    const across = /content\/b\.md \(tags\): tags "C\+\+" \(in content\/a\.md\) and "C" both become tags\/c\//;
+    const within = /content\/b\.md:\d+ \(tags\): tags "Node\.js" and "node js" both become tags\/node-js\//;
+    const first = await build(s.root);
+    expect(first.report.parsed).toBe(2);
+    expect(first.warnings.filter((w) => w.includes('both become'))).toEqual([expect.stringMatching(within), expect.stringMatching(across)]);
+    await settle();
+    const second = await build(s.root);
+    expect(second.report.parsed).toBe(0);
+    expect(second.warnings.filter((w) => w.includes('both become'))).toEqual([expect.stringMatching(within), expect.stringMatching(across)]);
+  });
+
   it('keeps the first-seen date of a dateless article, cached or not', async () => {
     const s = site();
     const first = await build(s.root);
